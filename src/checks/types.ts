@@ -1,0 +1,38 @@
+import type { ContainerRef } from "../model/pods.js";
+import type { ParsedFile } from "../model/parsed-file.js";
+import type { Resource } from "../model/resource.js";
+
+/** What a check reports; the engine adds rule, severity, file and line/column. */
+export interface Hit {
+  offset: number;
+  message: string;
+  /** What within the subject is wrong (a field, an image): keeps fingerprints apart and stable. */
+  detail: string;
+}
+
+export type CheckParams = Record<string, unknown>;
+
+interface CheckBase {
+  name: string;
+  /** JSON schema for the rule's `check.params`, validated when rules load. */
+  paramsSchema: object;
+}
+
+export interface ContainerCheck extends CheckBase {
+  scope: "container";
+  run(container: ContainerRef, params: CheckParams): Hit[];
+}
+
+export interface ResourceCheck extends CheckBase {
+  scope: "resource";
+  run(resource: Resource, params: CheckParams): Hit[];
+}
+
+export interface FileCheck extends CheckBase {
+  scope: "file";
+  run(file: ParsedFile, params: CheckParams): Hit[];
+}
+
+export type Check = ContainerCheck | ResourceCheck | FileCheck;
+
+export const NO_PARAMS = { type: "object", additionalProperties: false, properties: {} } as const;

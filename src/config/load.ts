@@ -1,0 +1,54 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { Ajv } from "ajv";
+import { load as loadYaml } from "js-yaml";
+import { packageRoot } from "../package-root.js";
+import { describeSchemaErrors } from "../schema-errors.js";
+import type { ErrorObject } from "ajv";
+import type { ConfigFile } from "./types.js";
+
+export class ConfigError extends Error {}
+
+/** Where Shipshape looks for a config file in the scanned folder, in order. */
+export const CONFIG_FILE_NAMES = [".github/shipshape.yml", ".shipshape.yml"] as const;
+
+export interface LoadedConfig {
+  config: ConfigFile;
+  /** The file it came from, for messages; undefined when there is none. */
+  file: string | undefined;
+}
+
+/** Finds and validates the config: `explicitPath` (from --config) must exist; otherwise the first of CONFIG_FILE_NAMES. */
+export function loadConfig(root: string, explicitPath?: string): LoadedConfig {
+  const file = explicitPath ?? CONFIG_FILE_NAMES.map((name) => join(root, name)).find((path) => existsSync(path));
+  if (file === undefined) return { config: {}, file: undefined };
+  const label = explicitPath ?? relative(root, file);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(`${label}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  return { config: parseConfig(text, label), file: label };
+}
+
+export function parseConfig(text: string, label: string): ConfigFile {
+  let data: unknown;
+  try {
+    data = loadYaml(text, { maxAliases: 0 });
+  } catch (error) {
+    throw new ConfigError(`${label}: not valid YAML: ${(error as { reason?: string }).reason ?? String(error)}`);
+  }
+  const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(packageRoot(), "schemas", "config.schema.json"), "utf8")) as object);
+  if (!validate(data)) {
+    const problems = describeSchemaErrors(mostSpecific(validate.errors ?? []));
+    throw new ConfigError(`${label}: invalid configuration\n${[...new Set(problems)].map((problem) => `  - ${problem}`).join("\n")}`);
+  }
+  return (data ?? {}) as ConfigFile;
+}
+
+/** A `oneOf` fails on every branch; keep the errors deepest in the document, which name the key that is wrong. */
+function mostSpecific(errors: readonly ErrorObject[]): ErrorObject[] {
+  const relevant = errors.filter((error) => error.keyword !== "oneOf");
+  return relevant.filter((error) => !relevant.some((other) => other !== error && other.instancePath.startsWith(`${error.instancePath}/`)));
+}

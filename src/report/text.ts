@@ -1,0 +1,106 @@
+import type { Colors } from "picocolors/types.js";
+import { SEVERITIES, type Rule, type Severity } from "../rules/types.js";
+import type { Finding } from "../scan/finding.js";
+import type { ScanResult } from "../scan/scan.js";
+import { checklistReference } from "./rule-text.js";
+import type { Summary } from "./summary.js";
+
+/** Findings grouped by file, one line each, then a summary line. */
+export function formatText(result: ScanResult, summary: Summary, colors: Colors): string {
+  const lines: string[] = [];
+  const byFile = new Map<string, Finding[]>();
+  for (const finding of result.findings) {
+    const group = byFile.get(finding.file);
+    if (group) group.push(finding);
+    else byFile.set(finding.file, [finding]);
+  }
+  const locationWidth = Math.max(0, ...result.findings.map((finding) => `${finding.line}:${finding.column}`.length));
+  const ruleWidth = Math.max(0, ...result.findings.map((finding) => finding.rule.length));
+  for (const [file, findings] of byFile) {
+    lines.push(colors.underline(file));
+    for (const finding of findings) {
+      const location = `${finding.line}:${finding.column}`.padEnd(locationWidth);
+      const severity = paintSeverity(finding.severity, finding.severity.padEnd(8), colors);
+      lines.push(`  ${colors.dim(location)}  ${severity}  ${finding.rule.padEnd(ruleWidth)}  ${finding.message}${subject(finding, colors)}`);
+    }
+    lines.push("");
+  }
+  lines.push(summaryLine(summary, byFile.size, colors));
+  return `${lines.join("\n")}\n`;
+}
+
+function subject(finding: Finding, colors: Colors): string {
+  if (!finding.resource) return "";
+  const { kind, name, namespace } = finding.resource;
+  return colors.dim(`  (${kind} ${namespace ? `${namespace}/` : ""}${name})`);
+}
+
+function summaryLine(summary: Summary, fileCount: number, colors: Colors): string {
+  const scanned = `${summary.files} ${plural(summary.files, "file")} scanned, ${summary.resources} ${plural(summary.resources, "resource")}`;
+  if (summary.findings === 0) return colors.green(`✔ No findings. ${scanned}.`);
+  const counts = SEVERITIES.filter((severity) => summary.bySeverity[severity] > 0)
+    .map((severity) => paintSeverity(severity, `${summary.bySeverity[severity]} ${severity}`, colors))
+    .join(", ");
+  const mark = summary.failed ? colors.red("✖") : colors.yellow("!");
+  const threshold = summary.failOn === "none" ? "" : summary.failed ? ` — failing: findings at or above ${summary.failOn}` : ` — none at or above ${summary.failOn}`;
+  return `${mark} ${summary.findings} ${plural(summary.findings, "finding")} (${counts}) in ${fileCount} ${plural(fileCount, "file")}. ${scanned}${threshold}.`;
+}
+
+function paintSeverity(severity: Severity, text: string, colors: Colors): string {
+  switch (severity) {
+    case "critical":
+      return colors.bold(colors.red(text));
+    case "high":
+      return colors.red(text);
+    case "medium":
+      return colors.yellow(text);
+    case "low":
+      return colors.cyan(text);
+  }
+}
+
+function plural(count: number, word: string): string {
+  return count === 1 ? word : `${word}s`;
+}
+
+/** `shipshape rules`: one line per rule. */
+export function formatRuleList(rules: readonly Rule[], colors: Colors): string {
+  const idWidth = Math.max(...rules.map((rule) => rule.id.length));
+  const categoryWidth = Math.max(...rules.map((rule) => rule.category.length));
+  const lines = rules.map(
+    (rule) => `${rule.id.padEnd(idWidth)}  ${paintSeverity(rule.severity, rule.severity.padEnd(8), colors)}  ${rule.category.padEnd(categoryWidth)}  ${rule.title}${rule.fix ? colors.dim("  (fixable)") : ""}`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** `shipshape explain <id>`: everything a person needs to judge a finding. */
+export function formatRuleExplanation(rule: Rule, colors: Colors): string {
+  const appliesTo = [
+    rule.appliesTo.kinds ? `kinds: ${rule.appliesTo.kinds.join(", ")}` : "all files",
+    rule.appliesTo.containers ? `containers: ${rule.appliesTo.containers.join(", ")}` : undefined,
+  ].filter((part) => part !== undefined);
+  const params = Object.keys(rule.check.params).length > 0 ? ` ${JSON.stringify(rule.check.params)}` : "";
+  return [
+    `${colors.bold(rule.id)} — ${rule.title}`,
+    "",
+    `Severity:   ${paintSeverity(rule.severity, rule.severity, colors)}`,
+    `Category:   ${rule.category}`,
+    `Applies to: ${appliesTo.join("; ")}`,
+    `Check:      ${rule.check.name}${params}`,
+    `Fix:        ${rule.fix ? rule.fix.name : "none yet (report only)"}`,
+    `Checklist:  ${checklistReference(rule)}`,
+    "",
+    "Why it matters:",
+    indent(rule.rationale),
+    "",
+    "How to fix:",
+    indent(rule.remediation),
+    "",
+    `Silence it for one object with the annotation shipshape.dev/ignore: "${rule.id}", or in .shipshape.yml under rules.${rule.id}.`,
+    "",
+  ].join("\n");
+}
+
+function indent(text: string): string {
+  return `  ${text.trim()}`;
+}

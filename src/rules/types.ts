@@ -1,0 +1,32 @@
+import type { ContainerList } from "../model/pods.js";
+
+export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Higher is more severe. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(severity);
+}
+
+export interface RuleSource {
+  /** File name in the checklists folder. */
+  checklist: string;
+  section: string;
+  item: string;
+}
+
+export interface Rule {
+  id: string;
+  title: string;
+  severity: Severity;
+  category: string;
+  appliesTo: {
+    kinds?: string[];
+    containers?: ContainerList[];
+  };
+  check: { name: string; params: Record<string, unknown> };
+  fix?: { name: string; params: Record<string, unknown> };
+  rationale: string;
+  remediation: string;
+  source: RuleSource;
+}

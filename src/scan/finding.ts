@@ -1,0 +1,25 @@
+import type { ResourceIdentity } from "../model/resource.js";
+import type { Severity } from "../rules/types.js";
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  /** Relative to the scanned folder, with `/`. */
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  resource: ResourceIdentity | undefined;
+  container: string | undefined;
+  fixable: boolean;
+  /** Stable across unrelated edits: rule, file, resource, container and what is wrong, not the line. */
+  fingerprint: string;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return compare(a.file, b.file) || a.line - b.line || compare(a.rule, b.rule) || a.column - b.column || compare(a.message, b.message);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

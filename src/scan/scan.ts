@@ -1,0 +1,107 @@
+import { createHash } from "node:crypto";
+import type { ActiveRule } from "../config/resolve.js";
+import { DEFAULT_LIMITS, type Limits } from "../config/types.js";
+import { CHECKS } from "../checks/registry.js";
+import type { Hit } from "../checks/types.js";
+import { containersOf, podSpecOf } from "../model/pods.js";
+import type { ParsedFile } from "../model/parsed-file.js";
+import type { Resource } from "../model/resource.js";
+import { loadWorkspace } from "../workspace/load.js";
+import { compareFindings, type Finding } from "./finding.js";
+import { parseWorkspace, type ParsedWorkspace } from "./parse-workspace.js";
+import { ignoredRules, isIgnored } from "./suppression.js";
+
+export interface ScanOptions {
+  root: string;
+  rules: readonly ActiveRule[];
+  ignorePaths?: readonly string[];
+  limits?: Partial<Limits>;
+  /** Called as files are parsed, for progress display. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  stats: { files: number; yamlDocuments: number; resources: number };
+}
+
+/** Scans a folder: read, parse, run every active rule, filter, sort. Never throws on bad input. */
+export function scanDirectory(options: ScanOptions): ScanResult {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const files = loadWorkspace(options.root, { maxFileBytes: limits.maxFileBytes, ignorePaths: options.ignorePaths ?? [] });
+  const workspace = parseWorkspace(files, limits, (done) => options.onProgress?.(done, files.length));
+  return { findings: runRules(workspace, options.rules), stats: statsOf(workspace) };
+}
+
+export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[]): Finding[] {
+  const filesByPath = new Map(workspace.files.map((file) => [file.path, file]));
+  const findings: Finding[] = [];
+  const emit = (active: ActiveRule, file: ParsedFile, hit: Hit, resource?: Resource, container?: string) => {
+    const { line, column } = file.lines.position(hit.offset);
+    const identity = resource ? { kind: resource.kind, name: resource.name, namespace: resource.namespace } : undefined;
+    findings.push({
+      rule: active.rule.id,
+      severity: active.severity,
+      file: file.path,
+      line,
+      column,
+      message: hit.message,
+      resource: identity,
+      container,
+      fixable: active.rule.fix !== undefined,
+      fingerprint: fingerprintOf([active.rule.id, file.path, identity?.kind, identity?.namespace, identity?.name, container, hit.detail]),
+    });
+  };
+
+  for (const active of rules) {
+    const check = CHECKS.get(active.rule.check.name);
+    if (check?.scope !== "file") continue;
+    for (const file of workspace.files) {
+      if (active.isExcluded({ kind: undefined, name: undefined, namespace: undefined, path: file.path })) continue;
+      for (const hit of check.run(file, active.rule.check.params)) emit(active, file, hit);
+    }
+  }
+
+  for (const resource of workspace.resources) {
+    const file = filesByPath.get(resource.file);
+    if (!file) continue;
+    const pod = podSpecOf(resource);
+    const ignored = ignoredRules(resource, pod);
+    const facts = { kind: resource.kind, name: resource.name, namespace: resource.namespace, path: resource.file };
+    for (const active of rules) {
+      const check = CHECKS.get(active.rule.check.name);
+      const kinds = active.rule.appliesTo.kinds;
+      if (!check || check.scope === "file" || (kinds && !kinds.includes(resource.kind))) continue;
+      if (isIgnored(ignored, active.rule.id) || active.isExcluded(facts)) continue;
+      const params = active.rule.check.params;
+      if (check.scope === "resource") {
+        for (const hit of check.run(resource, params)) emit(active, file, hit, resource);
+      } else if (pod) {
+        for (const container of containersOf(pod, active.rule.appliesTo.containers ?? ["containers"])) {
+          for (const hit of check.run(container, params)) emit(active, file, hit, resource, container.name);
+        }
+      }
+    }
+  }
+  return uniqueFingerprints(findings.sort(compareFindings));
+}
+
+function statsOf(workspace: ParsedWorkspace): ScanResult["stats"] {
+  const yamlDocuments = workspace.files.reduce((sum, file) => sum + file.documents.length, 0);
+  return { files: workspace.files.length, yamlDocuments, resources: workspace.resources.length };
+}
+
+function fingerprintOf(parts: readonly (string | undefined)[]): string {
+  return createHash("sha256").update(parts.map((part) => part ?? "").join("\u0000")).digest("hex").slice(0, 32);
+}
+
+/** The same object written twice in one file would collide; number the repeats, in file order. */
+function uniqueFingerprints(findings: Finding[]): Finding[] {
+  const seen = new Map<string, number>();
+  for (const finding of findings) {
+    const count = seen.get(finding.fingerprint) ?? 0;
+    seen.set(finding.fingerprint, count + 1);
+    if (count > 0) finding.fingerprint = fingerprintOf([finding.fingerprint, String(count)]);
+  }
+  return findings;
+}
