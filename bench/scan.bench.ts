@@ -1,0 +1,74 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateRepo, type GeneratedRepo } from "./generate.js";
+
+/**
+ * `npm run bench`: wall time, throughput and peak memory of a full
+ * `shipshape scan` (process start included) on generated repositories, and
+ * where the time goes. Targets (2 cores): 2,000 Deployments < 1 s and
+ * < 250 MB; an empty folder < 0.3 s.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const cli = join(here, "..", "src", "cli", "main.js");
+const usageReporter = join(here, "report-usage.js");
+const RUNS = 5;
+
+interface Run {
+  ms: number;
+  maxRssMb: number;
+}
+
+function runCli(dir: string): Run {
+  const started = performance.now();
+  const child = spawnSync(process.execPath, ["--import", usageReporter, cli, "scan", dir, "--format", "json", "--fail-on", "none"], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const ms = performance.now() - started;
+  if (child.status !== 0) throw new Error(`shipshape scan failed (${child.status}): ${child.stderr}`);
+  const usage = /SHIPSHAPE_BENCH (.*)/.exec(child.stderr)?.[1];
+  const maxRssKb = usage ? (JSON.parse(usage) as { maxRssKb: number }).maxRssKb : Number.NaN;
+  return { ms, maxRssMb: maxRssKb / 1024 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function measure(label: string, repo: GeneratedRepo | { root: string; bytes: number; files: number }): void {
+  runCli(repo.root); // warm the file cache: we measure Shipshape, not the disk
+  const runs = Array.from({ length: RUNS }, () => runCli(repo.root));
+  const ms = median(runs.map((run) => run.ms));
+  const rss = Math.max(...runs.map((run) => run.maxRssMb));
+  const mb = repo.bytes / (1024 * 1024);
+  const throughput = mb > 0 ? `${(mb / (ms / 1000)).toFixed(1)} MiB/s` : "-";
+  console.log(
+    `${label.padEnd(34)} ${String(repo.files).padStart(5)} files ${mb.toFixed(2).padStart(6)} MiB  median ${ms.toFixed(0).padStart(5)} ms (min ${Math.min(...runs.map((run) => run.ms)).toFixed(0)})  ${throughput.padStart(10)}  peak RSS ${rss.toFixed(0)} MB`,
+  );
+}
+
+function phases(dir: string): void {
+  const child = spawnSync(process.execPath, [join(here, "phases.js"), dir], { encoding: "utf8" });
+  console.log(`  split (one cold run): ${child.stdout.trim()}`);
+}
+
+const workdir = mkdtempSync(join(tmpdir(), "shipshape-bench-"));
+try {
+  const empty = join(workdir, "empty");
+  mkdirSync(empty);
+  measure("empty folder (CLI start)", { root: empty, bytes: 0, files: 0 });
+
+  const deployments = generateRepo(join(workdir, "deployments"));
+  measure("2,000 Deployments in 200 files", deployments);
+  phases(deployments.root);
+
+  const withCrds = generateRepo(join(workdir, "with-crds"), 3);
+  measure("same + 3 CRDs of 1 MB", withCrds);
+  phases(withCrds.root);
+} finally {
+  rmSync(workdir, { recursive: true, force: true });
+}
