@@ -15,6 +15,8 @@ const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** A host name or IPv4 address, or a bracketed IPv6 address, with an optional port. */
+const REGISTRY_HOST = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$/;
 const DOCKER_HUB = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
 
 export type ParsedImage = { ok: true; reference: ImageReference } | { ok: false; reason: string };
@@ -41,7 +43,8 @@ export function parseImageReference(image: string): ParsedImage {
   }
   const slash = rest.indexOf("/");
   const first = slash === -1 ? "" : rest.slice(0, slash);
-  const hasRegistry = first.includes(".") || first.includes(":") || first === "localhost" || /[A-Z]/.test(first);
+  const hasRegistry = first.includes(".") || first.includes(":") || first === "localhost" || /[A-Z]/.test(first) || /[^a-z0-9._-]/.test(first);
+  if (hasRegistry && !REGISTRY_HOST.test(first)) return { ok: false, reason: `"${first}" is not a valid registry host` };
   let registry = hasRegistry ? first : "docker.io";
   let repository = hasRegistry ? rest.slice(slash + 1) : rest;
   if (repository.length === 0 || !repository.split("/").every((part) => PATH_COMPONENT.test(part))) {

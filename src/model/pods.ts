@@ -20,15 +20,15 @@ export interface ContainerRef {
 }
 
 /** Where each workload kind keeps its pod spec. */
-const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
-  Deployment: ["spec", "template"],
-  StatefulSet: ["spec", "template"],
-  DaemonSet: ["spec", "template"],
-  ReplicaSet: ["spec", "template"],
-  ReplicationController: ["spec", "template"],
-  Job: ["spec", "template"],
-  CronJob: ["spec", "jobTemplate", "spec", "template"],
-};
+const POD_TEMPLATE_PATHS: ReadonlyMap<string, readonly string[]> = new Map([
+  ["Deployment", ["spec", "template"]],
+  ["StatefulSet", ["spec", "template"]],
+  ["DaemonSet", ["spec", "template"]],
+  ["ReplicaSet", ["spec", "template"]],
+  ["ReplicationController", ["spec", "template"]],
+  ["Job", ["spec", "template"]],
+  ["CronJob", ["spec", "jobTemplate", "spec", "template"]],
+]);
 
 /** The pod spec of a workload, or undefined for kinds that have none (or a Rollout that uses workloadRef). */
 export function podSpecOf(resource: Resource): PodSpecRef | undefined {
@@ -36,7 +36,7 @@ export function podSpecOf(resource: Resource): PodSpecRef | undefined {
     const spec = getMap(resource.node, "spec");
     return spec ? { resource, spec, templateMetadata: undefined } : undefined;
   }
-  const templatePath = resource.kind === "Rollout" && resource.apiVersion.startsWith("argoproj.io/") ? ["spec", "template"] : POD_TEMPLATE_PATHS[resource.kind];
+  const templatePath = resource.kind === "Rollout" && resource.apiVersion.startsWith("argoproj.io/") ? ["spec", "template"] : POD_TEMPLATE_PATHS.get(resource.kind);
   if (!templatePath) return undefined;
   const template = getIn(resource.node, templatePath);
   const spec = getMap(template, "spec");

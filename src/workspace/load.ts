@@ -91,16 +91,21 @@ function withGitignore(dir: string, relativeDir: string, scopes: GitignoreScope[
   return [...scopes, { base: relativeDir, rules: ignore().add(text) }];
 }
 
+/** As git does: the deepest .gitignore with a matching pattern decides, so `!keep.yaml` below overrides `*.yaml` above. */
 function isGitignored(scopes: readonly GitignoreScope[], path: string, isDirectory: boolean): boolean {
-  for (const { base, rules } of scopes) {
+  for (let index = scopes.length - 1; index >= 0; index -= 1) {
+    const { base, rules } = scopes[index] as GitignoreScope;
     const relative = base === "" ? path : path.slice(base.length + 1);
-    if (rules.ignores(isDirectory ? `${relative}/` : relative)) return true;
+    const verdict = rules.test(isDirectory ? `${relative}/` : relative);
+    if (verdict.ignored) return true;
+    if (verdict.unignored) return false;
   }
   return false;
 }
 
 export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  // Switch units where rounding would otherwise print "1024.0 KiB".
+  if (bytes >= 1023.95 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${bytes} B`;
 }

@@ -74,18 +74,20 @@ function composeInParts(text: string, limits: YamlLimits, lineOf: (offset: numbe
       result.documents.push(...composed.documents);
       result.problems.push(...composed.problems);
     } catch (error) {
-      result.problems.push(syntaxProblem(error, partText, start));
+      result.problems.push(syntaxProblem(error, partText, start, limits));
       result.documents.push({ index: result.documents.length, root: undefined });
     }
   });
   return result;
 }
 
-function syntaxProblem(error: unknown, text: string, base: number): YamlProblem {
+function syntaxProblem(error: unknown, text: string, base: number, limits: YamlLimits): YamlProblem {
   const reason = (error as { reason?: string }).reason ?? (error instanceof Error ? error.message : String(error));
   const position = (error as { mark?: { position?: number } }).mark?.position;
-  const offset = typeof position === "number" ? Math.min(position, text.length) : 0;
-  return { offset: base + offset, message: `YAML syntax error: ${reason}` };
+  // An error at the end of a part (an unclosed `[`) belongs to that part, not to the next `---`.
+  const offset = typeof position === "number" ? Math.max(0, Math.min(position, text.trimEnd().length - 1)) : 0;
+  const message = /maxDepth/.test(reason) ? `nesting is deeper than ${limits.maxDepth} levels (limits.maxDepth)` : `YAML syntax error: ${reason}`;
+  return { offset: base + offset, message };
 }
 
 class Composer {
@@ -108,7 +110,8 @@ class Composer {
   }
 
   run(): ComposedFile {
-    const events = parseEvents(this.text, { maxDepth: this.limits.maxDepth });
+    // js-yaml counts the scalar leaves as a level too: allow maxDepth nested collections.
+    const events = parseEvents(this.text, { maxDepth: this.limits.maxDepth + 1 });
     for (const event of events) this.handle(event);
     return { documents: this.documents, problems: this.problems };
   }
@@ -185,7 +188,7 @@ class Composer {
     if (parent.node.kind === "seq") {
       parent.node.items.push(node);
     } else if (parent.pendingKey === undefined) {
-      parent.pendingKey = node.kind === "scalar" ? node : complexKey(node);
+      parent.pendingKey = node.kind === "scalar" ? node : this.complexKey(node);
     } else {
       const key = parent.pendingKey;
       parent.pendingKey = undefined;
@@ -204,6 +207,12 @@ class Composer {
       map.pairs.delete(key.text);
     }
     map.pairs.set(key.text, { key, value });
+  }
+
+  /** Kubernetes objects never use collections as keys; name each by its place so two never collide. */
+  private complexKey(node: YamlMap | YamlSeq): YamlScalar {
+    const text = `[${node.kind === "map" ? "mapping" : "sequence"} key on line ${this.lineOf(node.offset)}]`;
+    return { kind: "scalar", offset: node.offset, end: node.offset, text, value: text, quoted: true };
   }
 
   private countWeight(weight: number, offset: number): void {
@@ -250,7 +259,3 @@ function applyMerges(map: YamlMap, merges: readonly YamlNode[]): void {
   }
 }
 
-function complexKey(node: YamlMap | YamlSeq): YamlScalar {
-  const text = `[${node.kind === "map" ? "mapping" : "sequence"} key]`;
-  return { kind: "scalar", offset: node.offset, end: node.offset, text, value: text, quoted: true };
-}
