@@ -1,4 +1,5 @@
 import { getMap, getPair, isScalar } from "../yaml/nodes.js";
+import { asWritten } from "./describe.js";
 import { NO_PARAMS, type ContainerCheck } from "./types.js";
 
 /** `allowPrivilegeEscalation` defaults to true; only an explicit `false` (and not privileged) closes it. */
@@ -16,7 +17,7 @@ export const privilegeEscalation: ContainerCheck = {
     const allow = getPair(context, "allowPrivilegeEscalation");
     if (allow && isScalar(allow.value) && allow.value.value !== null) {
       if (allow.value.value === false) return [];
-      return [{ offset: allow.value.offset, message: `container "${name}" sets allowPrivilegeEscalation: ${allow.value.text}`, detail: "allowPrivilegeEscalation" }];
+      return [{ offset: allow.value.offset, message: `container "${name}" sets allowPrivilegeEscalation: ${asWritten(allow)}`, detail: "allowPrivilegeEscalation" }];
     }
     const anchor = getPair(container.node, "securityContext")?.key.offset ?? container.node.offset;
     return [{ offset: anchor, message: `container "${name}" does not set allowPrivilegeEscalation: false`, detail: "allowPrivilegeEscalation" }];

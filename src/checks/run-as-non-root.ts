@@ -1,4 +1,5 @@
 import { getMap, getPair, isScalar, type YamlPair } from "../yaml/nodes.js";
+import { asWritten } from "./describe.js";
 import { NO_PARAMS, type ContainerCheck, type Hit } from "./types.js";
 
 /**
@@ -23,7 +24,7 @@ export const runAsNonRoot: ContainerCheck = {
     if (nonRoot !== undefined && scalarValue(nonRoot) === true) return [];
     if (userIsNonRoot) return [];
     if (nonRoot !== undefined) {
-      return [hit(nonRoot.value.offset, `container "${name}" sets runAsNonRoot: ${String(scalarValue(nonRoot))}`, "runAsNonRoot")];
+      return [hit(nonRoot.value.offset, `container "${name}" sets runAsNonRoot: ${asWritten(nonRoot)}`, "runAsNonRoot")];
     }
     const anchor = getPair(container.node, "securityContext")?.key.offset ?? container.node.offset;
     return [hit(anchor, `container "${name}" may run as root: neither it nor its pod sets runAsNonRoot: true or a non-zero runAsUser`, "runAsNonRoot")];

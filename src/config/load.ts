@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Ajv } from "ajv";
-import { load as loadYaml } from "js-yaml";
+import { loadAll } from "js-yaml";
 import { packageRoot } from "../package-root.js";
 import { describeSchemaErrors } from "../schema-errors.js";
 import type { ErrorObject } from "ajv";
@@ -35,8 +35,11 @@ export function loadConfig(root: string, explicitPath?: string): LoadedConfig {
 export function parseConfig(text: string, label: string): ConfigFile {
   let data: unknown;
   try {
-    data = loadYaml(text, { maxAliases: 0 });
+    const documents = loadAll(text, { maxAliases: 0 });
+    if (documents.length > 1) throw new ConfigError(`${label}: holds ${documents.length} YAML documents; a config file has one`);
+    data = documents[0] ?? null;
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError(`${label}: not valid YAML: ${(error as { reason?: string }).reason ?? String(error)}`);
   }
   const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(packageRoot(), "schemas", "config.schema.json"), "utf8")) as object);

@@ -1,8 +1,10 @@
 import type { ScalarValue } from "./nodes.js";
 
 const NULLS = new Set(["", "~", "null", "Null", "NULL"]);
-const TRUES = new Set(["true", "True", "TRUE"]);
-const FALSES = new Set(["false", "False", "FALSE"]);
+// Kubernetes reads manifests with go-yaml v2 (sigs.k8s.io/yaml), where YAML 1.1's
+// yes/no/on/off are booleans: `runAsNonRoot: yes` is true to the API server.
+const TRUES = new Set(["true", "True", "TRUE", "y", "Y", "yes", "Yes", "YES", "on", "On", "ON"]);
+const FALSES = new Set(["false", "False", "FALSE", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
 const DECIMAL = /^[-+]?[0-9]+$/;
 const OCTAL = /^0o[0-7]+$/;
 const HEX = /^0x[0-9a-fA-F]+$/;
@@ -10,7 +12,7 @@ const FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const INFINITY = /^[-+]?\.(inf|Inf|INF)$/;
 const NAN = /^\.(nan|NaN|NAN)$/;
 
-/** Resolves a plain scalar with the YAML 1.2 core schema, as the `yaml` package does by default. */
+/** Resolves a plain scalar with the YAML 1.2 core schema, except for booleans (see above). */
 export function resolvePlainScalar(text: string): ScalarValue {
   if (NULLS.has(text)) return null;
   const first = text.charCodeAt(0);

@@ -51,13 +51,18 @@ describe("resolvePlainScalar (YAML 1.2 core schema)", () => {
     expect(resolvePlainScalar(text)).toBe(value);
   });
 
+  it.each([
+    ["yes", true], ["Yes", true], ["YES", true], ["on", true], ["ON", true], ["y", true], ["Y", true],
+    ["no", false], ["No", false], ["NO", false], ["off", false], ["Off", false], ["n", false], ["N", false],
+  ])("resolves the YAML 1.1 boolean %j to %s, as Kubernetes' YAML reader does", (text, value) => {
+    expect(resolvePlainScalar(text)).toBe(value);
+  });
+
   it.each([".nan", ".NaN", ".NAN"])("resolves %j to NaN", (text) => {
     expect(resolvePlainScalar(text)).toBeNaN();
   });
 
   it.each([
-    // YAML 1.1 booleans are plain words in 1.2
-    "yes", "no", "on", "off", "y", "n",
     // case variants the core schema does not list
     "nULL", "tRUE", "fALSE",
     // almost-numbers
