@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import picocolors from "picocolors";
 import { loadConfig } from "../config/load.js";
 import { activeRules } from "../config/resolve.js";
 import { formatJson } from "../report/json.js";
@@ -12,6 +13,16 @@ import { colorsFor } from "./colors.js";
 import { progressReporter } from "./progress.js";
 import { UsageError } from "./usage-error.js";
 import { writeFileAtomically } from "./write-output.js";
+
+const NO_COLORS = picocolors.createColors(false);
+
+function writeReport(path: string, report: string): void {
+  try {
+    writeFileAtomically(path, report);
+  } catch (error) {
+    throw new UsageError(`--output ${path}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
 
 export type OutputFormat = "text" | "json" | "sarif";
 
@@ -38,8 +49,8 @@ export function runScanCommand(dir: string, options: ScanCommandOptions, catalog
       ? formatJson(result, summary)
       : options.format === "sarif"
         ? formatSarif(result, rules.map((active) => active.rule), version)
-        : formatText(result, summary, colorsFor(options.output === undefined ? process.stdout : {}));
+        : formatText(result, summary, options.output === undefined ? colorsFor(process.stdout) : NO_COLORS);
   if (options.output === undefined) process.stdout.write(report);
-  else writeFileAtomically(options.output, report);
+  else writeReport(options.output, report);
   return summary.failed ? 1 : 0;
 }

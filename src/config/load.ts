@@ -50,8 +50,15 @@ export function parseConfig(text: string, label: string): ConfigFile {
   return (data ?? {}) as ConfigFile;
 }
 
-/** A `oneOf` fails on every branch; keep the errors deepest in the document, which name the key that is wrong. */
+/**
+ * A rule setting is a `oneOf` (a word, or an object): when it is wrong every
+ * branch fails. Of those branch errors keep the deepest, which name the key
+ * that is wrong; errors from elsewhere in the file are all kept.
+ */
 function mostSpecific(errors: readonly ErrorObject[]): ErrorObject[] {
   const relevant = errors.filter((error) => error.keyword !== "oneOf");
-  return relevant.filter((error) => !relevant.some((other) => other !== error && other.instancePath.startsWith(`${error.instancePath}/`)));
+  const fromBranch = (error: ErrorObject) => error.schemaPath.includes("/oneOf/");
+  return relevant.filter(
+    (error) => !fromBranch(error) || !relevant.some((other) => other !== error && fromBranch(other) && other.instancePath.startsWith(`${error.instancePath}/`)),
+  );
 }

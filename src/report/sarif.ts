@@ -26,7 +26,7 @@ export function formatSarif(result: ScanResult, rules: readonly Rule[], version:
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: encodeURI(finding.file), uriBaseId: "%SRCROOT%" },
+                artifactLocation: { uri: relativeUri(finding.file), uriBaseId: "%SRCROOT%" },
                 region: { startLine: finding.line, startColumn: finding.column },
               },
             },
@@ -54,9 +54,14 @@ function sarifRule(rule: Rule) {
     },
     defaultConfiguration: { level: LEVELS[rule.severity] },
     properties: {
-      tags: security ? ["shipshape", rule.category, "security"] : ["shipshape", rule.category],
+      tags: [...new Set(security ? ["shipshape", rule.category, "security"] : ["shipshape", rule.category])],
       precision: "high",
       ...(security ? { "security-severity": SECURITY_SEVERITY[rule.severity] } : {}),
     },
   };
+}
+
+/** A relative URI reference: each segment percent-encoded, so `#` and `?` stay part of the name. */
+function relativeUri(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
 }

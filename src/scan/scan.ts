@@ -88,7 +88,8 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
 
 function statsOf(workspace: ParsedWorkspace): ScanResult["stats"] {
   const yamlDocuments = workspace.files.reduce((sum, file) => sum + file.documents.length, 0);
-  return { files: workspace.files.length, yamlDocuments, resources: workspace.resources.length };
+  const read = workspace.files.filter((file) => file.role !== "other").length;
+  return { files: read, yamlDocuments, resources: workspace.resources.length };
 }
 
 function fingerprintOf(parts: readonly (string | undefined)[]): string {

@@ -1,0 +1,274 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { fixture, runCli, runCliCached, scanJson, tempDir, type JsonFinding } from "./helpers.js";
+
+const REPO = fixture("repo");
+const WEB = { kind: "Deployment", name: "web", namespace: null };
+
+/** What `scan test/fixtures/cli/repo --format json` must report, in order. */
+const REPO_FINDINGS: JsonFinding[] = [
+  {
+    rule: "parse-error",
+    severity: "high",
+    file: "apps/broken.yaml",
+    line: 7,
+    column: 3,
+    message: "YAML syntax error: deficient indentation",
+    resource: null,
+    fixable: false,
+  },
+  {
+    rule: "liveness-probe-missing",
+    severity: "medium",
+    file: "apps/web/deployment.yaml",
+    line: 18,
+    column: 11,
+    message: 'container "app" has no livenessProbe',
+    resource: WEB,
+    container: "app",
+    fixable: false,
+  },
+  {
+    rule: "image-digest-missing",
+    severity: "medium",
+    file: "apps/web/deployment.yaml",
+    line: 19,
+    column: 18,
+    message: 'container "app" image "registry.example.com/shop/web:1.4.2" is not pinned by digest',
+    resource: WEB,
+    container: "app",
+    fixable: false,
+  },
+  {
+    rule: "liveness-probe-missing",
+    severity: "medium",
+    file: "apps/web/deployment.yaml",
+    line: 27,
+    column: 11,
+    message: 'container "proxy" has no livenessProbe',
+    resource: WEB,
+    container: "proxy",
+    fixable: false,
+  },
+  {
+    rule: "privilege-escalation-allowed",
+    severity: "high",
+    file: "apps/web/deployment.yaml",
+    line: 27,
+    column: 11,
+    message: 'container "proxy" does not set allowPrivilegeEscalation: false',
+    resource: WEB,
+    container: "proxy",
+    fixable: false,
+  },
+  {
+    rule: "image-tag-mutable",
+    severity: "high",
+    file: "apps/web/deployment.yaml",
+    line: 28,
+    column: 18,
+    message: 'container "proxy" image "envoyproxy/envoy:latest" uses the mutable tag :latest and no digest',
+    resource: WEB,
+    container: "proxy",
+    fixable: false,
+  },
+];
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+describe("scan --format json", () => {
+  it("reports the fixture repo exactly: version, sorted findings, summary", () => {
+    const result = runCliCached(["scan", REPO, "--format", "json"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe("");
+    const report = JSON.parse(result.stdout) as unknown;
+    expect(report).toEqual({
+      version: 1,
+      findings: REPO_FINDINGS,
+      summary: {
+        files: 6,
+        resources: 3,
+        findings: 6,
+        bySeverity: { critical: 0, high: 3, medium: 3, low: 0 },
+        fixable: 0,
+        failOn: "high",
+        failed: true,
+      },
+    });
+    // Pretty-printed with two spaces and a final newline.
+    expect(result.stdout).toBe(`${JSON.stringify(report, null, 2)}\n`);
+  });
+
+  it("gives each finding exactly the documented keys, in order", () => {
+    const { report } = scanJson([REPO], {}, true);
+    expect(Object.keys(report)).toEqual(["version", "findings", "summary"]);
+    expect(Object.keys(report.summary)).toEqual(["files", "resources", "findings", "bySeverity", "fixable", "failOn", "failed"]);
+    expect(Object.keys(report.summary.bySeverity)).toEqual(["critical", "high", "medium", "low"]);
+    const keys = report.findings.map((finding) => Object.keys(finding));
+    const base = ["rule", "severity", "file", "line", "column", "message", "resource"];
+    expect(keys).toEqual([
+      [...base, "fixable"],
+      ...Array.from({ length: 5 }, () => [...base, "container", "fixable"]),
+    ]);
+    expect(report.findings.filter((f) => f.resource !== null).map((f) => Object.keys(f.resource!))).toEqual(
+      Array.from({ length: 5 }, () => ["kind", "name", "namespace"]),
+    );
+  });
+
+  it("sorts findings by file, then line, then rule", () => {
+    const { report } = scanJson([REPO], {}, true);
+    const order = report.findings.map((f) => `${f.file}:${f.line}:${f.rule}`);
+    const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+    const sorted = [...order].sort((a, b) => {
+      const [fa, la, ra] = a.split(":") as [string, string, string];
+      const [fb, lb, rb] = b.split(":") as [string, string, string];
+      return cmp(fa, fb) || Number(la) - Number(lb) || cmp(ra, rb);
+    });
+    expect(order).toEqual(sorted);
+    // Two rules on the same line come out in rule order.
+    expect(order.filter((key) => key.startsWith("apps/web/deployment.yaml:27:"))).toEqual([
+      "apps/web/deployment.yaml:27:liveness-probe-missing",
+      "apps/web/deployment.yaml:27:privilege-escalation-allowed",
+    ]);
+  });
+
+  it("reports paths relative to DIR with `/`, whatever the working directory", () => {
+    const fromInside = scanJson(["."], { cwd: REPO });
+    const fromOutside = scanJson([REPO], { cwd: "/" });
+    expect(fromInside.report.findings).toEqual(REPO_FINDINGS);
+    expect(fromOutside.report.findings).toEqual(REPO_FINDINGS);
+  });
+
+  it("ignores Helm templates (not YAML) but still counts them as files", () => {
+    const { report } = scanJson([REPO], {}, true);
+    expect(report.findings.filter((f) => f.file.startsWith("charts/"))).toEqual([]);
+    expect(report.summary.files).toBe(6);
+  });
+});
+
+describe("scan --output", () => {
+  it("writes the JSON report to the file, not stdout, with the same content", () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const expected = runCliCached(["scan", REPO, "--format", "json"]).stdout;
+    const result = runCli(["scan", REPO, "--format", "json", "--output", "report.json"], { cwd: dir });
+    expect(result).toEqual({ status: 1, stdout: "", stderr: "" });
+    expect(readFileSync(join(dir, "report.json"), "utf8")).toBe(expected);
+    // Written atomically: no temporary file is left beside it.
+    expect(readdirSync(dir)).toEqual(["report.json"]);
+  });
+
+  it("replaces an existing file and also works for SARIF and text", () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    for (const format of ["sarif", "text"]) {
+      const file = join(dir, `report.${format}`);
+      writeFileSync(file, "old content that is much longer than nothing\n".repeat(500));
+      const expected = runCli(["scan", REPO, "--format", format]).stdout;
+      const result = runCli(["scan", REPO, "--format", format, "--output", file]);
+      expect(result).toEqual({ status: 1, stdout: "", stderr: "" });
+      expect(readFileSync(file, "utf8")).toBe(expected);
+    }
+  });
+
+  // BUG: an unwritable --output crashes with a stack trace and exit code 1, which CI reads as "findings".
+  it("exits 2 with a one-line message when the output file cannot be written", () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const result = runCli(["scan", REPO, "--format", "json", "--output", join(dir, "missing", "report.json")]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^shipshape: .*report\.json.*\n$/);
+  });
+});
+
+describe("rule selection and configuration", () => {
+  it("--rule (repeatable) keeps only the named rules", () => {
+    const { status, report } = scanJson([REPO, "--rule", "image-tag-mutable", "--rule", "parse-error"]);
+    expect(status).toBe(1);
+    expect(report.findings).toEqual(REPO_FINDINGS.filter((f) => f.rule === "parse-error" || f.rule === "image-tag-mutable"));
+    expect(report.summary).toEqual({
+      files: 6,
+      resources: 3,
+      findings: 2,
+      bySeverity: { critical: 0, high: 2, medium: 0, low: 0 },
+      fixable: 0,
+      failOn: "high",
+      failed: true,
+    });
+  });
+
+  it("a single --rule with only medium findings passes the default fail-on", () => {
+    const { status, report } = scanJson([REPO, "--rule", "liveness-probe-missing"]);
+    expect(status).toBe(0);
+    expect(report.findings).toEqual(REPO_FINDINGS.filter((f) => f.rule === "liveness-probe-missing"));
+  });
+
+  const WORKER = { kind: "Deployment", name: "worker", namespace: "jobs" };
+  const digest = (severity: string): JsonFinding => ({
+    rule: "image-digest-missing",
+    severity,
+    file: "worker.yaml",
+    line: 19,
+    column: 18,
+    message: 'container "worker" image "registry.example.com/jobs/worker:3.1.0" is not pinned by digest',
+    resource: WORKER,
+    container: "worker",
+    fixable: false,
+  });
+  const liveness: JsonFinding = {
+    rule: "liveness-probe-missing",
+    severity: "medium",
+    file: "worker.yaml",
+    line: 18,
+    column: 11,
+    message: 'container "worker" has no livenessProbe',
+    resource: WORKER,
+    container: "worker",
+    fixable: false,
+  };
+  const memory: JsonFinding = {
+    rule: "memory-limit-missing",
+    severity: "medium",
+    file: "worker.yaml",
+    line: 22,
+    column: 11,
+    message: 'container "worker" has no resources.limits.memory',
+    resource: WORKER,
+    container: "worker",
+    fixable: false,
+  };
+
+  it("applies the repo's .shipshape.yml: a rule set off disappears, `severity: low` changes the severity", () => {
+    const { status, report } = scanJson([fixture("configured")]);
+    expect(status).toBe(0);
+    expect(report.findings).toEqual([digest("low"), memory]);
+    expect(report.summary.bySeverity).toEqual({ critical: 0, high: 0, medium: 1, low: 1 });
+  });
+
+  it("--config FILE is used instead of the repo's .shipshape.yml", () => {
+    const { status, report } = scanJson([fixture("configured"), "--config", fixture("configs", "alt.yml")]);
+    expect(status).toBe(0);
+    expect(report.findings).toEqual([liveness, digest("medium")]);
+  });
+
+  it("--config is resolved against the working directory", () => {
+    const { report } = scanJson(["configured", "--config", "configs/alt.yml"], { cwd: fixture() });
+    expect(report.findings).toEqual([liveness, digest("medium")]);
+  });
+
+  it(".github/shipshape.yml wins over .shipshape.yml", () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    writeFileSync(join(dir, "worker.yaml"), readFileSync(fixture("configured", "worker.yaml")));
+    writeFileSync(join(dir, ".shipshape.yml"), "rules:\n  memory-limit-missing: low\n");
+    mkdirSync(join(dir, ".github"));
+    writeFileSync(join(dir, ".github", "shipshape.yml"), "rules:\n  memory-limit-missing: critical\n  image-digest-missing: off\n");
+    const { status, report } = scanJson([dir]);
+    expect(status).toBe(1);
+    expect(report.findings).toEqual([liveness, { ...memory, severity: "critical" }]);
+  });
+});
