@@ -19,7 +19,7 @@ const parsed = performance.now();
 const findings = runRules(workspace, rules);
 const checked = performance.now();
 const stats = { files: workspace.files.length, yamlDocuments: 0, resources: workspace.resources.length };
-formatJson({ findings, stats }, summarise({ findings, stats }, "high"));
+formatJson({ findings, stats, workspace }, summarise({ findings, stats, workspace }, "high"));
 const reported = performance.now();
 
 const round = (ms: number) => Math.round(ms);

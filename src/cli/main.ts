@@ -28,6 +28,8 @@ function buildProgram(version: string, setExitCode: (code: number) => void): Com
     .option("--output <file>", "write the report to a file instead of stdout")
     .option("--config <file>", "config file (default: .github/shipshape.yml or .shipshape.yml in DIR)")
     .option("--rule <id>", "run only this rule (repeatable)", (id: string, ids: string[]) => [...ids, id], [] as string[])
+    .option("--fix", "fix what can be fixed, in place (each file written atomically)")
+    .option("--dry-run", "with --fix: print the changes as a unified diff instead of writing them")
     .addOption(
       new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity").choices([...SEVERITIES, "none"]).default("high"),
     )

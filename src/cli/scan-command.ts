@@ -12,7 +12,13 @@ import { scanDirectory } from "../scan/scan.js";
 import { colorsFor } from "./colors.js";
 import { progressReporter } from "./progress.js";
 import { UsageError } from "./usage-error.js";
-import { writeFileAtomically } from "./write-output.js";
+import { writeFileAtomically } from "../delivery/atomic-write.js";
+import { unifiedDiff, writeChangeset } from "../delivery/local.js";
+import { DEFAULT_LIMITS, fixSettingsOf } from "../config/types.js";
+import type { Changeset } from "../fixes/changeset.js";
+import { fixFindings } from "../fixes/engine.js";
+import { formatFixSummary } from "../report/fix-summary.js";
+import { compareFindings, type Finding } from "../scan/finding.js";
 
 const NO_COLORS = picocolors.createColors(false);
 
@@ -32,17 +38,33 @@ export interface ScanCommandOptions {
   config?: string;
   rule: string[];
   failOn: FailOn;
+  fix?: boolean;
+  dryRun?: boolean;
 }
 
 /** `shipshape scan [DIR]`; returns the exit code: 0 clean, 1 findings at or above --fail-on. */
 export function runScanCommand(dir: string, options: ScanCommandOptions, catalog: readonly Rule[], version: string): number {
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${dir}: no such directory`);
+  if (options.dryRun && !options.fix) throw new UsageError("--dry-run goes with --fix");
   const { config } = loadConfig(root, options.config);
   const rules = activeRules(catalog, config, options.rule);
+  const fixSettings = fixSettingsOf(config);
+  const limits = { ...DEFAULT_LIMITS, ...config.limits };
   const progress = progressReporter();
-  const result = scanDirectory({ root, rules, ignorePaths: config.ignorePaths, limits: config.limits, onProgress: progress.update });
+  const scanned = scanDirectory({ root, rules, ignorePaths: config.ignorePaths, limits, fixSettings, onProgress: progress.update });
   progress.done();
+  let result = scanned;
+  if (options.fix) {
+    const changeset = fixFindings(scanned.workspace, scanned.findings, { rules, settings: fixSettings, limits });
+    process.stderr.write(formatFixSummary(changeset, options.dryRun === true, colorsFor(process.stderr)));
+    result = { ...scanned, findings: findingsAfter(scanned.findings, changeset) };
+    if (options.dryRun) {
+      emit(unifiedDiff(changeset), options.output);
+      return summarise(result, options.failOn).failed ? 1 : 0;
+    }
+    writeChangeset(root, changeset);
+  }
   const summary = summarise(result, options.failOn);
   const report =
     options.format === "json"
@@ -50,7 +72,18 @@ export function runScanCommand(dir: string, options: ScanCommandOptions, catalog
       : options.format === "sarif"
         ? formatSarif(result, rules.map((active) => active.rule), version)
         : formatText(result, summary, options.output === undefined ? colorsFor(process.stdout) : NO_COLORS);
-  if (options.output === undefined) process.stdout.write(report);
-  else writeReport(options.output, report);
+  emit(report, options.output);
   return summary.failed ? 1 : 0;
+}
+
+function emit(report: string, output: string | undefined): void {
+  if (output === undefined) process.stdout.write(report);
+  else writeReport(output, report);
+}
+
+/** The findings once the changeset is applied: changed files as rescanned, the rest as they were. */
+function findingsAfter(findings: readonly Finding[], changeset: Changeset): Finding[] {
+  const changed = new Set(changeset.files.map((file) => file.path));
+  const kept = findings.filter((finding) => !changed.has(finding.file));
+  return [...kept, ...changeset.files.flatMap((file) => file.findingsAfter)].sort(compareFindings);
 }

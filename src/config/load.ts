@@ -42,7 +42,7 @@ export function parseConfig(text: string, label: string): ConfigFile {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`${label}: not valid YAML: ${(error as { reason?: string }).reason ?? String(error)}`);
   }
-  const validate = new Ajv({ allErrors: true }).compile(JSON.parse(readFileSync(join(packageRoot(), "schemas", "config.schema.json"), "utf8")) as object);
+  const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(join(packageRoot(), "schemas", "config.schema.json"), "utf8")) as object);
   if (!validate(data)) {
     const problems = describeSchemaErrors(mostSpecific(validate.errors ?? []));
     throw new ConfigError(`${label}: invalid configuration\n${[...new Set(problems)].map((problem) => `  - ${problem}`).join("\n")}`);

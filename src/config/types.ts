@@ -10,11 +10,36 @@ export interface ExcludeEntry {
 
 export type RuleSetting = "off" | Severity | { enabled?: boolean; severity?: Severity; exclude?: ExcludeEntry[] };
 
+export interface FixSettings {
+  probes: { httpPath?: string };
+  resources: { requests: { cpu: string | number; memory: string }; memoryLimitFactor: number };
+}
+
+export const DEFAULT_FIX_SETTINGS: FixSettings = {
+  probes: {},
+  resources: { requests: { cpu: "100m", memory: "128Mi" }, memoryLimitFactor: 2 },
+};
+
 /** The config file as people write it. */
 export interface ConfigFile {
   rules?: Record<string, RuleSetting>;
   ignorePaths?: string[];
   limits?: Partial<Limits>;
+  fixes?: {
+    probes?: { httpPath?: string };
+    resources?: { requests?: { cpu?: string | number; memory?: string }; memoryLimitFactor?: number };
+  };
+}
+
+export function fixSettingsOf(config: ConfigFile): FixSettings {
+  const resources = config.fixes?.resources;
+  return {
+    probes: { ...DEFAULT_FIX_SETTINGS.probes, ...config.fixes?.probes },
+    resources: {
+      requests: { ...DEFAULT_FIX_SETTINGS.resources.requests, ...resources?.requests },
+      memoryLimitFactor: resources?.memoryLimitFactor ?? DEFAULT_FIX_SETTINGS.resources.memoryLimitFactor,
+    },
+  };
 }
 
 export interface Limits extends YamlLimits {

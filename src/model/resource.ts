@@ -11,6 +11,8 @@ export interface Resource {
   name: string;
   namespace: string | undefined;
   node: YamlMap;
+  /** Where the object sits in its document: [] at the top, ["items", 3] inside a List. */
+  path: readonly (string | number)[];
 }
 
 export interface ResourceIdentity {
@@ -24,16 +26,18 @@ export function resourcesOf(file: string, documents: readonly YamlDocument[]): R
   const resources: Resource[] = [];
   for (const document of documents) {
     if (!isMap(document.root)) continue;
-    collect(document.root, document.index);
+    collect(document.root, document.index, []);
   }
   return resources;
 
-  function collect(node: YamlMap, documentIndex: number): void {
+  function collect(node: YamlMap, documentIndex: number, path: readonly (string | number)[]): void {
     const apiVersion = getText(node, "apiVersion");
     const kind = getText(node, "kind");
     if (apiVersion === undefined || kind === undefined) return;
     if (kind === "List" || (kind.endsWith("List") && apiVersion === "v1")) {
-      for (const item of seqItems(node.pairs.get("items")?.value)) if (isMap(item)) collect(item, documentIndex);
+      seqItems(node.pairs.get("items")?.value).forEach((item, index) => {
+        if (isMap(item)) collect(item, documentIndex, [...path, "items", index]);
+      });
       return;
     }
     const metadata = getMap(node, "metadata");
@@ -45,6 +49,7 @@ export function resourcesOf(file: string, documents: readonly YamlDocument[]): R
       name: getText(metadata, "name") ?? getText(metadata, "generateName") ?? "",
       namespace: getText(metadata, "namespace"),
       node,
+      path,
     });
   }
 }

@@ -2,18 +2,14 @@ import type { Colors } from "picocolors/types.js";
 import { SEVERITIES, type Rule, type Severity } from "../rules/types.js";
 import type { Finding } from "../scan/finding.js";
 import type { ScanResult } from "../scan/scan.js";
+import { groupBy } from "../group-by.js";
 import { checklistReference } from "./rule-text.js";
 import type { Summary } from "./summary.js";
 
 /** Findings grouped by file, one line each, then a summary line. */
 export function formatText(result: ScanResult, summary: Summary, colors: Colors): string {
   const lines: string[] = [];
-  const byFile = new Map<string, Finding[]>();
-  for (const finding of result.findings) {
-    const group = byFile.get(finding.file);
-    if (group) group.push(finding);
-    else byFile.set(finding.file, [finding]);
-  }
+  const byFile = groupBy(result.findings, (finding) => finding.file);
   const locationWidth = Math.max(0, ...result.findings.map((finding) => `${finding.line}:${finding.column}`.length));
   const ruleWidth = Math.max(0, ...result.findings.map((finding) => finding.rule.length));
   for (const [file, findings] of byFile) {

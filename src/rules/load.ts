@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Ajv } from "ajv";
 import { load as loadYaml } from "js-yaml";
 import { CHECKS } from "../checks/registry.js";
+import { FIXES } from "../fixes/registry.js";
 import { packageRoot } from "../package-root.js";
 import { describeSchemaErrors } from "../schema-errors.js";
 import type { Rule } from "./types.js";
@@ -41,13 +42,24 @@ export function loadRules(dir = join(packageRoot(), "rules")): Rule[] {
 }
 
 function normalise(rule: Rule): Rule {
-  return { ...rule, check: { name: rule.check.name, params: rule.check.params ?? {} } };
+  const check = { name: rule.check.name, params: rule.check.params ?? {} };
+  return rule.fix ? { ...rule, check, fix: { ...rule.fix, params: rule.fix.params ?? {} } } : { ...rule, check };
 }
 
 function implementationProblems(ajv: Ajv, rule: Rule): string[] {
   const check = CHECKS.get(rule.check.name);
   if (!check) return [`check.name: no check named "${rule.check.name}" (known: ${[...CHECKS.keys()].join(", ")})`];
-  const validateParams = ajv.compile(check.paramsSchema);
-  if (validateParams(rule.check.params)) return [];
-  return describeSchemaErrors(validateParams.errors).map((problem) => `check.params ${problem}`);
+  const problems = paramsProblems(ajv, check.paramsSchema, rule.check.params, "check.params");
+  if (rule.fix) {
+    const fix = FIXES.get(rule.fix.name);
+    if (!fix) problems.push(`fix.name: no fix named "${rule.fix.name}" (known: ${[...FIXES.keys()].join(", ")})`);
+    else if (check.scope !== "container") problems.push(`fix.name: "${rule.fix.name}" fixes containers, but check "${check.name}" does not report on them`);
+    else problems.push(...paramsProblems(ajv, fix.paramsSchema, rule.fix.params, "fix.params"));
+  }
+  return problems;
+}
+
+function paramsProblems(ajv: Ajv, schema: object, params: Record<string, unknown>, label: string): string[] {
+  const validate = ajv.compile(schema);
+  return validate(params) ? [] : describeSchemaErrors(validate.errors).map((problem) => `${label} ${problem}`);
 }

@@ -25,7 +25,7 @@ export interface Rule {
     containers?: ContainerList[];
   };
   check: { name: string; params: Record<string, unknown> };
-  fix?: { name: string; params: Record<string, unknown> };
+  fix?: { name: string; params: Record<string, unknown>; order?: number };
   rationale: string;
   remediation: string;
   source: RuleSource;

@@ -12,6 +12,10 @@ export interface Finding {
   resource: ResourceIdentity | undefined;
   container: string | undefined;
   fixable: boolean;
+  /** Why a finding of a rule with a fix cannot be fixed automatically here. */
+  notFixableReason?: string;
+  /** The node the finding is about (a container), for the fix engine. */
+  target?: { document: number; path: readonly (string | number)[] };
   /** Stable across unrelated edits: rule, file, resource, container and what is wrong, not the line. */
   fingerprint: string;
 }

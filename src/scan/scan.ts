@@ -1,13 +1,14 @@
-import { createHash } from "node:crypto";
 import type { ActiveRule } from "../config/resolve.js";
-import { DEFAULT_LIMITS, type Limits } from "../config/types.js";
+import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS, type FixSettings, type Limits } from "../config/types.js";
 import { CHECKS } from "../checks/registry.js";
 import type { Hit } from "../checks/types.js";
-import { containersOf, podSpecOf } from "../model/pods.js";
+import { FIXES } from "../fixes/registry.js";
+import { containersOf, podSpecOf, type ContainerRef } from "../model/pods.js";
 import type { ParsedFile } from "../model/parsed-file.js";
 import type { Resource } from "../model/resource.js";
 import { loadWorkspace } from "../workspace/load.js";
 import { compareFindings, type Finding } from "./finding.js";
+import { fingerprintOf } from "./fingerprint.js";
 import { parseWorkspace, type ParsedWorkspace } from "./parse-workspace.js";
 import { ignoredRules, isIgnored } from "./suppression.js";
 
@@ -16,6 +17,7 @@ export interface ScanOptions {
   rules: readonly ActiveRule[];
   ignorePaths?: readonly string[];
   limits?: Partial<Limits>;
+  fixSettings?: FixSettings;
   /** Called as files are parsed, for progress display. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -23,6 +25,8 @@ export interface ScanOptions {
 export interface ScanResult {
   findings: Finding[];
   stats: { files: number; yamlDocuments: number; resources: number };
+  /** The parsed files, for fixing what was found. */
+  workspace: ParsedWorkspace;
 }
 
 /** Scans a folder: read, parse, run every active rule, filter, sort. Never throws on bad input. */
@@ -30,15 +34,16 @@ export function scanDirectory(options: ScanOptions): ScanResult {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const files = loadWorkspace(options.root, { maxFileBytes: limits.maxFileBytes, ignorePaths: options.ignorePaths ?? [] });
   const workspace = parseWorkspace(files, limits, (done) => options.onProgress?.(done, files.length));
-  return { findings: runRules(workspace, options.rules), stats: statsOf(workspace) };
+  return { findings: runRules(workspace, options.rules, options.fixSettings), stats: statsOf(workspace), workspace };
 }
 
-export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[]): Finding[] {
+export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[], fixSettings: FixSettings = DEFAULT_FIX_SETTINGS): Finding[] {
   const filesByPath = new Map(workspace.files.map((file) => [file.path, file]));
   const findings: Finding[] = [];
-  const emit = (active: ActiveRule, file: ParsedFile, hit: Hit, resource?: Resource, container?: string) => {
+  const emit = (active: ActiveRule, file: ParsedFile, hit: Hit, resource?: Resource, container?: ContainerRef) => {
     const { line, column } = file.lines.position(hit.offset);
     const identity = resource ? { kind: resource.kind, name: resource.name, namespace: resource.namespace } : undefined;
+    const fixability = fixabilityOf(active, container, fixSettings);
     findings.push({
       rule: active.rule.id,
       severity: active.severity,
@@ -47,9 +52,10 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
       column,
       message: hit.message,
       resource: identity,
-      container,
-      fixable: active.rule.fix !== undefined,
-      fingerprint: fingerprintOf([active.rule.id, file.path, identity?.kind, identity?.namespace, identity?.name, container, hit.detail]),
+      container: container?.name,
+      ...fixability,
+      ...(container && resource ? { target: { document: resource.document, path: container.path } } : {}),
+      fingerprint: fingerprintOf([active.rule.id, file.path, identity?.kind, identity?.namespace, identity?.name, container?.name, hit.detail]),
     });
   };
 
@@ -78,7 +84,7 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
         for (const hit of check.run(resource, params)) emit(active, file, hit, resource);
       } else if (pod) {
         for (const container of containersOf(pod, active.rule.appliesTo.containers ?? ["containers"])) {
-          for (const hit of check.run(container, params)) emit(active, file, hit, resource, container.name);
+          for (const hit of check.run(container, params)) emit(active, file, hit, resource, container);
         }
       }
     }
@@ -86,14 +92,18 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
   return uniqueFingerprints(findings.sort(compareFindings));
 }
 
+/** A finding is fixable when its rule has a fix and the fix can be planned for this container. */
+function fixabilityOf(active: ActiveRule, container: ContainerRef | undefined, settings: FixSettings): Pick<Finding, "fixable" | "notFixableReason"> {
+  const fix = active.rule.fix ? FIXES.get(active.rule.fix.name) : undefined;
+  if (!fix || !container || !active.rule.fix) return { fixable: false };
+  const planned = fix.plan(container, active.rule.fix.params, settings);
+  return planned.ok ? { fixable: true } : { fixable: false, notFixableReason: planned.reason };
+}
+
 function statsOf(workspace: ParsedWorkspace): ScanResult["stats"] {
   const yamlDocuments = workspace.files.reduce((sum, file) => sum + file.documents.length, 0);
   const read = workspace.files.filter((file) => file.role !== "other").length;
   return { files: read, yamlDocuments, resources: workspace.resources.length };
-}
-
-function fingerprintOf(parts: readonly (string | undefined)[]): string {
-  return createHash("sha256").update(parts.map((part) => part ?? "").join("\u0000")).digest("hex").slice(0, 32);
 }
 
 /** The same object written twice in one file would collide; number the repeats, in file order. */

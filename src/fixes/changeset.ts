@@ -1,0 +1,35 @@
+import type { Finding } from "../scan/finding.js";
+
+export interface AppliedFix {
+  /** Stable: the same finding fixed the same way has the same id. */
+  id: string;
+  rule: string;
+  file: string;
+  finding: Finding;
+  explanation: string;
+  risk: string;
+}
+
+export interface SkippedFix {
+  rule: string;
+  file: string;
+  finding: Finding;
+  reason: string;
+}
+
+export interface FileChange {
+  path: string;
+  before: string;
+  after: string;
+  /** Ids of the fixes this change holds. */
+  fixes: string[];
+  /** What a scan of the new text finds. */
+  findingsAfter: Finding[];
+}
+
+/** What fixing produced: new file contents, which fixes each holds, and what could not be fixed and why. */
+export interface Changeset {
+  files: FileChange[];
+  applied: AppliedFix[];
+  skipped: SkippedFix[];
+}

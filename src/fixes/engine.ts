@@ -1,0 +1,103 @@
+import type { ActiveRule } from "../config/resolve.js";
+import type { FixSettings, Limits } from "../config/types.js";
+import { setIn } from "../edit/editor.js";
+import type { ParsedWorkspace } from "../scan/parse-workspace.js";
+import type { Finding } from "../scan/finding.js";
+import { fingerprintOf } from "../scan/fingerprint.js";
+import type { AppliedFix, Changeset, FileChange, SkippedFix } from "./changeset.js";
+import { analyseFile, type FileState } from "./file-state.js";
+import { FIXES } from "./registry.js";
+import { verifyFix } from "./verify.js";
+import { groupBy } from "../group-by.js";
+
+export interface FixOptions {
+  rules: readonly ActiveRule[];
+  settings: FixSettings;
+  limits: Limits;
+}
+
+/**
+ * Fixes findings file by file, one fix at a time: each is planned on the
+ * current text, applied as a text edit, and verified before the next one
+ * starts. A fix that cannot be planned, applied or verified is skipped with
+ * its reason, and the file keeps the fixes before it.
+ */
+export function fixFindings(workspace: ParsedWorkspace, findings: readonly Finding[], options: FixOptions): Changeset {
+  const rulesById = new Map(options.rules.map((active) => [active.rule.id, active]));
+  const changeset: Changeset = { files: [], applied: [], skipped: [] };
+  const orderOf = (finding: Finding) => rulesById.get(finding.rule)?.rule.fix?.order ?? DEFAULT_FIX_ORDER;
+  const candidates = findings
+    .filter((finding) => rulesById.get(finding.rule)?.rule.fix !== undefined)
+    .map((finding, index) => ({ finding, index }))
+    // Per container, in the rules' fix order; otherwise as found.
+    .sort((a, b) => compareTargets(a.finding, b.finding) || orderOf(a.finding) - orderOf(b.finding) || a.index - b.index)
+    .map(({ finding }) => finding);
+  for (const [path, fileFindings] of groupBy(candidates, (finding) => finding.file)) {
+    const original = workspace.files.find((file) => file.path === path);
+    if (!original) continue;
+    let state = analyseFile(path, original.text, options.rules, options.settings, options.limits);
+    const fixIds: string[] = [];
+    for (const finding of fileFindings) {
+      const skip = (reason: string) => changeset.skipped.push({ rule: finding.rule, file: path, finding, reason });
+      if (!finding.fixable) {
+        skip(finding.notFixableReason ?? "no fix applies");
+        continue;
+      }
+      // An earlier fix in this file may already have taken care of it.
+      if (!state.findings.some((current) => current.fingerprint === finding.fingerprint)) continue;
+      const outcome = fixOne(state, finding, rulesById.get(finding.rule) as ActiveRule, options);
+      if ("reason" in outcome) {
+        skip(outcome.reason);
+        continue;
+      }
+      state = outcome.state;
+      fixIds.push(outcome.applied.id);
+      changeset.applied.push(outcome.applied);
+    }
+    if (state.text !== original.text) {
+      const change: FileChange = { path, before: original.text, after: state.text, fixes: fixIds, findingsAfter: state.findings };
+      changeset.files.push(change);
+    }
+  }
+  return changeset;
+}
+
+const DEFAULT_FIX_ORDER = 50;
+
+function compareTargets(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  const left = a.target ? `${a.target.document}/${a.target.path.join("/")}` : "";
+  const right = b.target ? `${b.target.document}/${b.target.path.join("/")}` : "";
+  return left === right ? 0 : left < right ? -1 : 1;
+}
+
+function fixOne(state: FileState, finding: Finding, active: ActiveRule, options: FixOptions): { state: FileState; applied: AppliedFix } | { reason: string } {
+  const ruleFix = active.rule.fix;
+  const fix = ruleFix ? FIXES.get(ruleFix.name) : undefined;
+  if (!ruleFix || !fix || !finding.target) return { reason: "no fix applies" };
+  const { document, path } = finding.target;
+  const container = state.container(document, path);
+  if (!container) return { reason: "the container could not be found again in the file" };
+  const planned = fix.plan(container, ruleFix.params, options.settings);
+  if (!planned.ok) return { reason: planned.reason };
+  let text = state.text;
+  for (const change of planned.plan.changes) {
+    const edited = setIn(text, document, change.path, change.value);
+    if (!edited.ok) return { reason: edited.reason };
+    text = edited.text;
+  }
+  const next = analyseFile(finding.file, text, options.rules, options.settings, options.limits);
+  const verdict = verifyFix(state, next, document, planned.plan.changes, finding);
+  if (!verdict.ok) return { reason: `the fix was dropped: ${verdict.reason}` };
+  return {
+    state: next,
+    applied: {
+      id: fingerprintOf([finding.fingerprint, ruleFix.name]),
+      rule: finding.rule,
+      file: finding.file,
+      finding,
+      explanation: planned.plan.explanation,
+      risk: planned.plan.risk,
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { FixSettings } from "../config/types.js";
+import type { NodePath } from "../edit/editor.js";
+import type { PlainValue } from "../edit/render.js";
+import type { ContainerRef } from "../model/pods.js";
+
+/** One value to set, by its path from the document root. */
+export interface DataChange {
+  path: NodePath;
+  value: PlainValue;
+}
+
+export interface FixPlan {
+  changes: DataChange[];
+  /** One sentence for people: what the fix writes. */
+  explanation: string;
+  /** What could go wrong once it is deployed, for the PR body. */
+  risk: string;
+}
+
+export type FixPlanResult = { ok: true; plan: FixPlan } | { ok: false; reason: string };
+
+export interface ContainerFix {
+  name: string;
+  paramsSchema: object;
+  plan(container: ContainerRef, params: Record<string, unknown>, settings: FixSettings): FixPlanResult;
+}

@@ -1,0 +1,27 @@
+import type { Colors } from "picocolors/types.js";
+import type { Changeset } from "../fixes/changeset.js";
+
+/** What `--fix` did: each fix, what could not be fixed and why, and the risks to check once per rule. */
+export function formatFixSummary(changeset: Changeset, dryRun: boolean, colors: Colors): string {
+  const lines: string[] = [];
+  const files = changeset.files.length;
+  const verb = dryRun ? "Would fix" : "Fixed";
+  lines.push(colors.bold(`${verb} ${changeset.applied.length} ${plural(changeset.applied.length, "finding")} in ${files} ${plural(files, "file")}${dryRun ? " (dry run: nothing was written)" : ""}.`));
+  for (const fix of changeset.applied) lines.push(`  ${fix.file}  ${colors.green(fix.rule)}  ${fix.explanation}`);
+  if (changeset.skipped.length > 0) {
+    lines.push(colors.bold(`Not fixed: ${changeset.skipped.length}.`));
+    for (const skip of changeset.skipped) {
+      lines.push(`  ${skip.file}:${skip.finding.line}:${skip.finding.column}  ${colors.yellow(skip.rule)}  ${skip.reason}`);
+    }
+  }
+  const risks = new Map(changeset.applied.map((fix) => [fix.rule, fix.risk]));
+  if (risks.size > 0) {
+    lines.push(colors.bold("Check before merging:"));
+    for (const [rule, risk] of risks) lines.push(`  ${rule}: ${risk}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function plural(count: number, word: string): string {
+  return count === 1 ? word : `${word}s`;
+}
