@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, type Alias, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, visit, type Alias, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import { isPlainObject, renderFlow, renderItemLines, renderNestedLines, renderPairLines, renderScalar, type PlainValue } from "./render.js";
 import { detectStyle, type FileStyle } from "./style.js";
 
@@ -24,7 +24,9 @@ export function setIn(text: string, document: number, path: NodePath, value: Pla
   for (let index = 0; index < path.length; index += 1) {
     const step = path[index] as string | number;
     const here = describePath(path.slice(0, index));
-    if (isAlias(node)) return refuseAlias(text, node, here);
+    if (isAlias(node)) return refuseAlias(node, here);
+    const anchor = sharedAnchor(node, located.aliased);
+    if (anchor !== undefined) return refuseShared(anchor, here);
     if (typeof step === "number") {
       if (!isSeq(node) || !node.items[step]) return refuse(`${here} has no item ${step}`);
       node = node.items[step] as Node;
@@ -38,7 +40,9 @@ export function setIn(text: string, document: number, path: NodePath, value: Pla
     const wanted = nestUnder(rest as readonly string[], value);
     if (!pair) return { ok: true, text: insertPair(text, node, step, wanted, style) };
     const current = pair.value as AnyNode;
-    if (isAlias(current)) return refuseAlias(text, current, describePath(path.slice(0, index + 1)));
+    if (isAlias(current)) return refuseAlias(current, describePath(path.slice(0, index + 1)));
+    const currentAnchor = sharedAnchor(current, located.aliased);
+    if (currentAnchor !== undefined) return refuseShared(currentAnchor, describePath(path.slice(0, index + 1)));
     if (isEmptyValue(current)) return replaceEmptyValue(text, node, pair, wanted, style);
     if (rest.length === 0) {
       if (!isScalar(current)) return refuse(`${describePath(path)} holds a ${isMap(current) ? "mapping" : "list"}, not a single value`);
@@ -55,11 +59,13 @@ export function appendToSequence(text: string, document: number, path: NodePath,
   if ("reason" in located) return refuse(located.reason);
   let node: AnyNode = located.root;
   for (const step of path) {
-    if (isAlias(node)) return refuseAlias(text, node, describePath(path));
+    if (isAlias(node)) return refuseAlias(node, describePath(path));
     node = typeof step === "number" ? (isSeq(node) ? (node.items[step] as Node) : undefined) : isMap(node) ? (lastPair(node, step)?.value as AnyNode) : undefined;
   }
-  if (isAlias(node)) return refuseAlias(text, node, describePath(path));
+  if (isAlias(node)) return refuseAlias(node, describePath(path));
   if (!isSeq(node)) return refuse(`${describePath(path)} is not a list`);
+  const anchor = sharedAnchor(node, located.aliased);
+  if (anchor !== undefined) return refuseShared(anchor, describePath(path));
   const style = detectStyle(text);
   if (node.flow || node.items.length === 0) return { ok: true, text: insertIntoFlow(text, node, renderFlow(item)) };
   const first = node.items[0] as Node;
@@ -83,12 +89,14 @@ export function createYamlFile(documents: readonly { [key: string]: PlainValue }
   return `${bodies.join(`${style.eol}---${style.eol}`)}${style.eol}`;
 }
 
-function documentRoot(text: string, index: number): { root: Node | null } | { reason: string } {
+function documentRoot(text: string, index: number): { root: Node | null; aliased: Set<string> } | { reason: string } {
   const documents = parseAllDocuments(text, { keepSourceTokens: true, uniqueKeys: false });
   const document = Array.isArray(documents) ? documents[index] : undefined;
   if (!document) return { reason: `the file has no document ${index + 1}` };
   if (document.errors.length > 0) return { reason: `document ${index + 1} does not parse: ${document.errors[0]?.message ?? "error"}` };
-  return { root: document.contents };
+  const aliased = new Set<string>();
+  visit(document, { Alias: (_key, alias) => void aliased.add(alias.source) });
+  return { root: document.contents, aliased };
 }
 
 /** Kubernetes' YAML readers keep the last of duplicate keys; so does the scan, and so does the editor. */
@@ -192,9 +200,18 @@ function nestUnder(keys: readonly string[], value: PlainValue): PlainValue {
   return keys.reduceRight<PlainValue>((inner, key) => ({ [key]: inner }), value);
 }
 
-function refuseAlias(text: string, alias: Alias, where: string): EditResult {
-  const line = text.slice(0, rangeOf(alias)[0]).split("\n").length;
-  return refuse(`${where} comes from the alias *${alias.source} on line ${line}; edit the anchor &${alias.source} instead`);
+function refuseAlias(alias: Alias, where: string): EditResult {
+  return refuse(`${where} comes from the alias *${alias.source}; edit the anchor &${alias.source} instead`);
+}
+
+function refuseShared(anchor: string, where: string): EditResult {
+  return refuse(`${where} is anchored as &${anchor} and reused through *${anchor}; an edit there would change every copy`);
+}
+
+/** An anchored node that aliases reuse: editing it would change every place that says *name too. */
+function sharedAnchor(node: AnyNode, aliased: ReadonlySet<string>): string | undefined {
+  const anchor = node && "anchor" in node ? node.anchor : undefined;
+  return anchor !== undefined && aliased.has(anchor) ? anchor : undefined;
 }
 
 export function describePath(path: NodePath): string {
