@@ -33,8 +33,8 @@ function buildProgram(version: string, setExitCode: (code: number) => void): Com
     .addOption(
       new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity").choices([...SEVERITIES, "none"]).default("high"),
     )
-    .action((dir: string, options: ScanCommandOptions) => {
-      setExitCode(runScanCommand(dir, options, loadRules(), version));
+    .action(async (dir: string, options: ScanCommandOptions) => {
+      setExitCode(await runScanCommand(dir, options, loadRules(), version));
     });
 
   program
@@ -57,11 +57,11 @@ function buildProgram(version: string, setExitCode: (code: number) => void): Com
   return program;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const version = (JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string }).version;
   let exitCode = 0;
   try {
-    buildProgram(version, (code) => (exitCode = code)).parse(argv);
+    await buildProgram(version, (code) => (exitCode = code)).parseAsync(argv);
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
@@ -77,4 +77,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv);
+process.exitCode = await main(process.argv);

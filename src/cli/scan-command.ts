@@ -5,10 +5,7 @@ import { loadConfig } from "../config/load.js";
 import { activeRules } from "../config/resolve.js";
 import { DEFAULT_LIMITS, fixSettingsOf } from "../config/types.js";
 import { writeFileAtomically } from "../delivery/atomic-write.js";
-import { unifiedDiff, writeChangeset } from "../delivery/local.js";
 import type { Changeset } from "../fixes/changeset.js";
-import { fixFindings } from "../fixes/engine.js";
-import { formatFixSummary } from "../report/fix-summary.js";
 import { formatJson } from "../report/json.js";
 import { formatSarif } from "../report/sarif.js";
 import { summarise, type FailOn } from "../report/summary.js";
@@ -42,8 +39,8 @@ export interface ScanCommandOptions {
   dryRun?: boolean;
 }
 
-/** `shipshape scan [DIR]`; returns the exit code: 0 clean, 1 findings at or above --fail-on. */
-export function runScanCommand(dir: string, options: ScanCommandOptions, catalog: readonly Rule[], version: string): number {
+/** `shipshape scan [DIR]`; resolves to the exit code: 0 clean, 1 findings at or above --fail-on. */
+export async function runScanCommand(dir: string, options: ScanCommandOptions, catalog: readonly Rule[], version: string): Promise<number> {
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${dir}: no such directory`);
   if (options.dryRun && !options.fix) throw new UsageError("--dry-run goes with --fix");
@@ -56,6 +53,12 @@ export function runScanCommand(dir: string, options: ScanCommandOptions, catalog
   progress.done();
   let result = scanned;
   if (options.fix) {
+    // The fix path brings the YAML editor and diff: loaded only when asked for, so plain scans start faster.
+    const [{ fixFindings }, { unifiedDiff, writeChangeset }, { formatFixSummary }] = await Promise.all([
+      import("../fixes/engine.js"),
+      import("../delivery/local.js"),
+      import("../report/fix-summary.js"),
+    ]);
     const changeset = fixFindings(scanned.workspace, scanned.findings, { rules, settings: fixSettings, limits });
     process.stderr.write(formatFixSummary(changeset, options.dryRun === true, colorsFor(process.stderr)));
     result = { ...scanned, findings: findingsAfter(scanned.findings, changeset) };

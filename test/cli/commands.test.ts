@@ -6,7 +6,7 @@ import { PROJECT_ROOT, runCli, runCliCached, scanJson, tempDir } from "./helpers
 const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
 
 describe("shipshape rules", () => {
-  it("lists all 9 rules, one a line, with severity, category and title", () => {
+  it("lists all 9 rules, one a line, with severity, category, title and whether they are fixable", () => {
     const result = runCliCached(["rules"]);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe("");
@@ -14,13 +14,13 @@ describe("shipshape rules", () => {
       [
         "image-digest-missing          medium    supply-chain   Image is not pinned by digest",
         "image-tag-mutable             high      supply-chain   Image uses a mutable tag",
-        "liveness-probe-missing        medium    reliability    Container has no liveness probe",
-        "memory-limit-missing          medium    resources      Container has no memory limit",
+        "liveness-probe-missing        medium    reliability    Container has no liveness probe  (fixable)",
+        "memory-limit-missing          medium    resources      Container has no memory limit  (fixable)",
         "parse-error                   high      configuration  File cannot be read as configuration",
-        "privilege-escalation-allowed  high      security       Container allows privilege escalation",
-        "readiness-probe-missing       high      reliability    Container has no readiness probe",
-        "resource-requests-missing     medium    resources      Container has no CPU or memory request",
-        "run-as-non-root-missing       medium    security       Container may run as root",
+        "privilege-escalation-allowed  high      security       Container allows privilege escalation  (fixable)",
+        "readiness-probe-missing       high      reliability    Container has no readiness probe  (fixable)",
+        "resource-requests-missing     medium    resources      Container has no CPU or memory request  (fixable)",
+        "run-as-non-root-missing       medium    security       Container may run as root  (fixable)",
         "",
       ].join("\n"),
     );
@@ -131,7 +131,7 @@ describe("shipshape scan examples", () => {
         message: 'container "web" has no livenessProbe',
         resource: { kind: "Deployment", name: "storefront", namespace: "shop" },
         container: "web",
-        fixable: false,
+        fixable: true,
       },
     ]);
   });

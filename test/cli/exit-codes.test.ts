@@ -49,7 +49,7 @@ describe("exit code 0 or 1: findings against --fail-on", () => {
       resources: 3,
       findings: 6,
       bySeverity: { critical: 0, high: 3, medium: 3, low: 0 },
-      fixable: 0,
+      fixable: 3,
       failOn: "none",
       failed: false,
     });

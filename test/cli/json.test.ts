@@ -27,7 +27,7 @@ const REPO_FINDINGS: JsonFinding[] = [
     message: 'container "app" has no livenessProbe',
     resource: WEB,
     container: "app",
-    fixable: false,
+    fixable: true,
   },
   {
     rule: "image-digest-missing",
@@ -49,7 +49,7 @@ const REPO_FINDINGS: JsonFinding[] = [
     message: 'container "proxy" has no livenessProbe',
     resource: WEB,
     container: "proxy",
-    fixable: false,
+    fixable: true,
   },
   {
     rule: "privilege-escalation-allowed",
@@ -60,7 +60,7 @@ const REPO_FINDINGS: JsonFinding[] = [
     message: 'container "proxy" does not set allowPrivilegeEscalation: false',
     resource: WEB,
     container: "proxy",
-    fixable: false,
+    fixable: true,
   },
   {
     rule: "image-tag-mutable",
@@ -94,7 +94,7 @@ describe("scan --format json", () => {
         resources: 3,
         findings: 6,
         bySeverity: { critical: 0, high: 3, medium: 3, low: 0 },
-        fixable: 0,
+        fixable: 3,
         failOn: "high",
         failed: true,
       },
@@ -228,7 +228,7 @@ describe("rule selection and configuration", () => {
     message: 'container "worker" has no livenessProbe',
     resource: WORKER,
     container: "worker",
-    fixable: false,
+    fixable: true,
   };
   const memory: JsonFinding = {
     rule: "memory-limit-missing",
@@ -239,7 +239,7 @@ describe("rule selection and configuration", () => {
     message: 'container "worker" has no resources.limits.memory',
     resource: WORKER,
     container: "worker",
-    fixable: false,
+    fixable: true,
   };
 
   it("applies the repo's .shipshape.yml: a rule set off disappears, `severity: low` changes the severity", () => {
