@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar, visit, type Alias, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, visit, type Alias, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import { isPlainObject, renderFlow, renderItemLines, renderNestedLines, renderPairLines, renderScalar, type PlainValue } from "./render.js";
 import { detectStyle, type FileStyle } from "./style.js";
 
@@ -19,38 +19,43 @@ const refuse = (reason: string): EditResult => ({ ok: false, reason });
 export function setIn(text: string, document: number, path: NodePath, value: PlainValue): EditResult {
   const located = documentRoot(text, document);
   if ("reason" in located) return refuse(located.reason);
+  if (path.length === 0) return refuse("an empty path names the whole document");
   const style = detectStyle(text);
   let node: AnyNode = located.root;
   for (let index = 0; index < path.length; index += 1) {
     const step = path[index] as string | number;
     const here = describePath(path.slice(0, index));
-    if (isAlias(node)) return refuseAlias(node, here);
-    const anchor = sharedAnchor(node, located.aliased);
-    if (anchor !== undefined) return refuseShared(anchor, here);
+    const there = describePath(path.slice(0, index + 1));
+    const last = index === path.length - 1;
+    const blocked = aliasOrShared(node, here, located.aliased);
+    if (blocked) return blocked;
     if (typeof step === "number") {
-      if (!isSeq(node) || !node.items[step]) return refuse(`${here} has no item ${step}`);
-      node = node.items[step] as Node;
-      continue;
+      const item: AnyNode = isSeq(node) ? (node.items[step] as Node) : undefined;
+      if (!isSeq(node) || !item) return refuse(`${here} has no item ${step}`);
+      if (!last) {
+        node = item;
+        continue;
+      }
+      return aliasOrShared(item, there, located.aliased) ?? setLeaf(text, item, value, there, node.flow);
     }
     if (!isMap(node)) return refuse(`${here} is not a mapping`);
     const rest = path.slice(index + 1);
     const pair = lastPair(node, step);
+    const current = pair?.value as AnyNode;
     // Missing keys can be created; missing list items cannot.
-    if (!pair && rest.some((part) => typeof part === "number")) return refuse(`${describePath(path.slice(0, index + 1))} does not exist`);
+    const listStep = rest.findIndex((part) => typeof part === "number");
+    if ((!pair || isEmptyValue(current)) && listStep !== -1) {
+      return refuse(pair ? `${describePath(path.slice(0, index + 1 + listStep))} has no item ${String(rest[listStep])}` : `${there} does not exist`);
+    }
     const wanted = nestUnder(rest as readonly string[], value);
     if (!pair) return { ok: true, text: insertPair(text, node, step, wanted, style) };
-    const current = pair.value as AnyNode;
-    if (isAlias(current)) return refuseAlias(current, describePath(path.slice(0, index + 1)));
-    const currentAnchor = sharedAnchor(current, located.aliased);
-    if (currentAnchor !== undefined) return refuseShared(currentAnchor, describePath(path.slice(0, index + 1)));
+    const blockedValue = aliasOrShared(current, there, located.aliased);
+    if (blockedValue) return blockedValue;
     if (isEmptyValue(current)) return replaceEmptyValue(text, node, pair, wanted, style);
-    if (rest.length === 0) {
-      if (!isScalar(current)) return refuse(`${describePath(path)} holds a ${isMap(current) ? "mapping" : "list"}, not a single value`);
-      return setScalar(text, current, value);
-    }
+    if (last) return setLeaf(text, current, value, there, node.flow);
     node = current;
   }
-  return refuse("an empty path names the whole document");
+  return refuse("unreachable");
 }
 
 /** Appends an item to the sequence at `path` (block or flow). */
@@ -58,14 +63,14 @@ export function appendToSequence(text: string, document: number, path: NodePath,
   const located = documentRoot(text, document);
   if ("reason" in located) return refuse(located.reason);
   let node: AnyNode = located.root;
-  for (const step of path) {
-    if (isAlias(node)) return refuseAlias(node, describePath(path));
+  for (const [index, step] of path.entries()) {
+    const blocked = aliasOrShared(node, describePath(path.slice(0, index)), located.aliased);
+    if (blocked) return blocked;
     node = typeof step === "number" ? (isSeq(node) ? (node.items[step] as Node) : undefined) : isMap(node) ? (lastPair(node, step)?.value as AnyNode) : undefined;
   }
-  if (isAlias(node)) return refuseAlias(node, describePath(path));
+  const blocked = aliasOrShared(node, describePath(path), located.aliased);
+  if (blocked) return blocked;
   if (!isSeq(node)) return refuse(`${describePath(path)} is not a list`);
-  const anchor = sharedAnchor(node, located.aliased);
-  if (anchor !== undefined) return refuseShared(anchor, describePath(path));
   const style = detectStyle(text);
   if (node.flow || node.items.length === 0) return { ok: true, text: insertIntoFlow(text, node, renderFlow(item)) };
   const first = node.items[0] as Node;
@@ -127,13 +132,14 @@ function replaceEmptyValue(text: string, map: YAMLMap, pair: Pair, value: PlainV
   const current = pair.value as Node | null;
   const colon = text.indexOf(":", rangeOf(key)[1]);
   if (colon === -1) return refuse("the key has no colon");
-  const valueStart = current ? rangeOf(current)[0] : colon + 1;
-  const valueEnd = current ? rangeOf(current)[1] : colon + 1;
+  // A null written as nothing has an empty range that may sit at a following comment: nothing to remove then.
+  const written = current !== null && rangeOf(current)[1] > rangeOf(current)[0];
+  const valueStart = written ? rangeOf(current)[0] : colon + 1;
+  const valueEnd = written ? rangeOf(current)[1] : colon + 1;
   const collection = isPlainObject(value) ? Object.keys(value).length > 0 : Array.isArray(value) && value.length > 0;
   if (map.flow || !collection) {
-    const written = valueEnd > valueStart;
     const replacement = `${written ? "" : " "}${renderFlow(value)}`;
-    return { ok: true, text: `${text.slice(0, written ? valueStart : colon + 1)}${replacement}${text.slice(valueEnd)}` };
+    return { ok: true, text: `${text.slice(0, valueStart)}${replacement}${text.slice(valueEnd)}` };
   }
   // Keep whatever followed the empty value (a comment) on the key's line.
   const withoutValue = `${text.slice(0, colon + 1)}${text.slice(valueEnd)}`;
@@ -141,25 +147,32 @@ function replaceEmptyValue(text: string, map: YAMLMap, pair: Pair, value: PlainV
   return { ok: true, text: insertLines(withoutValue, colon + 1, lines, style) };
 }
 
-function setScalar(text: string, scalar: Scalar, value: PlainValue): EditResult {
+function setLeaf(text: string, node: AnyNode, value: PlainValue, where: string, inFlow: boolean | undefined): EditResult {
+  if (!isScalar(node)) return refuse(`${where} holds a ${isMap(node) ? "mapping" : "list"}, not a single value`);
+  return setScalar(text, node, value, inFlow === true);
+}
+
+function setScalar(text: string, scalar: Scalar, value: PlainValue, inFlow: boolean): EditResult {
   if (scalar.type === Scalar.BLOCK_LITERAL || scalar.type === Scalar.BLOCK_FOLDED) return refuse("the value is a block scalar (| or >); Shipshape does not edit inside one");
   if (typeof value === "object" && value !== null) return refuse("a single value cannot become a collection");
   const [start, end] = rangeOf(scalar);
   let rendered: string;
   if (typeof value === "string" && scalar.type === Scalar.QUOTE_DOUBLE) rendered = JSON.stringify(value);
   else if (typeof value === "string" && scalar.type === Scalar.QUOTE_SINGLE) rendered = `'${value.replace(/'/g, "''")}'`;
-  else rendered = renderScalar(value);
+  else rendered = inFlow ? renderFlow(value) : renderScalar(value);
   return { ok: true, text: `${text.slice(0, start)}${rendered}${text.slice(end)}` };
 }
 
+/** Adds an entry after the last one of a flow collection (before any trailing comma or comment), or into an empty one. */
 function insertIntoFlow(text: string, collection: YAMLMap | YAMLSeq, entry: string): string {
-  const [start, end] = rangeOf(collection);
-  const close = text.lastIndexOf(isSeq(collection) ? "]" : "}", end - 1);
-  if (close < start) throw new Error("flow collection without its closing bracket");
-  let insertAt = close;
-  while (insertAt > start + 1 && /\s/.test(text[insertAt - 1] ?? "")) insertAt -= 1;
-  const separator = collection.items.length > 0 ? ", " : "";
-  return `${text.slice(0, insertAt)}${separator}${entry}${text.slice(insertAt)}`;
+  const last = collection.items[collection.items.length - 1] as Node | Pair | undefined;
+  if (last === undefined) {
+    const open = rangeOf(collection)[0];
+    return `${text.slice(0, open + 1)}${entry}${text.slice(open + 1)}`;
+  }
+  const lastNode = isPair(last) ? ((last.value as Node | null) ?? (last.key as Node)) : last;
+  const end = rangeOf(lastNode)[1];
+  return `${text.slice(0, end)}, ${entry}${text.slice(end)}`;
 }
 
 /** Inserts whole lines after the line that holds `offset`, in the file's line ending. */
@@ -198,6 +211,13 @@ function dashColumnBefore(text: string, offset: number): number | undefined {
 
 function nestUnder(keys: readonly string[], value: PlainValue): PlainValue {
   return keys.reduceRight<PlainValue>((inner, key) => ({ [key]: inner }), value);
+}
+
+/** Refuses to edit through an alias, or a node that an alias elsewhere reuses. */
+function aliasOrShared(node: AnyNode, where: string, aliased: ReadonlySet<string>): EditResult | undefined {
+  if (isAlias(node)) return refuseAlias(node, where);
+  const anchor = sharedAnchor(node, aliased);
+  return anchor === undefined ? undefined : refuseShared(anchor, where);
 }
 
 function refuseAlias(alias: Alias, where: string): EditResult {
