@@ -1,4 +1,5 @@
-import { getMap, getPair, isScalar, type YamlPair } from "../yaml/nodes.js";
+import { effectiveSecuritySetting } from "../model/security-context.js";
+import { getPair, isScalar, type YamlPair } from "../yaml/nodes.js";
 import { asWritten } from "./describe.js";
 import { NO_PARAMS, type ContainerCheck, type Hit } from "./types.js";
 
@@ -11,10 +12,8 @@ export const runAsNonRoot: ContainerCheck = {
   scope: "container",
   paramsSchema: NO_PARAMS,
   run(container) {
-    const containerContext = getMap(container.node, "securityContext");
-    const podContext = getMap(container.pod.spec, "securityContext");
-    const nonRoot = effective(containerContext, podContext, "runAsNonRoot");
-    const user = effective(containerContext, podContext, "runAsUser");
+    const nonRoot = effectiveSecuritySetting(container, "runAsNonRoot");
+    const user = effectiveSecuritySetting(container, "runAsUser");
     const userIsRoot = user !== undefined && scalarValue(user) === 0;
     const userIsNonRoot = user !== undefined && typeof scalarValue(user) === "number" && !userIsRoot;
     const name = container.name;
@@ -30,18 +29,6 @@ export const runAsNonRoot: ContainerCheck = {
     return [hit(anchor, `container "${name}" may run as root: neither it nor its pod sets runAsNonRoot: true or a non-zero runAsUser`, "runAsNonRoot")];
   },
 };
-
-/** The container's own setting wins over the pod's, as the kubelet applies them. */
-function effective(containerContext: ReturnType<typeof getMap>, podContext: ReturnType<typeof getMap>, key: string): YamlPair | undefined {
-  const own = getPair(containerContext, key);
-  if (own && !isNullValue(own)) return own;
-  const inherited = getPair(podContext, key);
-  return inherited && !isNullValue(inherited) ? inherited : undefined;
-}
-
-function isNullValue(pair: YamlPair): boolean {
-  return isScalar(pair.value) && pair.value.value === null;
-}
 
 function scalarValue(pair: YamlPair): unknown {
   return isScalar(pair.value) ? pair.value.value : undefined;

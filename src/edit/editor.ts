@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, visit, type Alias, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import { isPlainObject, renderFlow, renderItemLines, renderNestedLines, renderPairLines, renderScalar, type PlainValue } from "./render.js";
 import { detectStyle, type FileStyle } from "./style.js";
+import { describePath, type NodePath } from "../model/paths.js";
 
 /**
  * Byte-exact YAML edits. Nodes are located with the `yaml` package's source
@@ -8,7 +9,8 @@ import { detectStyle, type FileStyle } from "./style.js";
  * Nothing is re-serialised, so comments, quoting, key order, blank lines,
  * separators and line endings outside the edit stay exactly as they were.
  */
-export type NodePath = readonly (string | number)[];
+export type { NodePath };
+export { describePath };
 export type EditResult = { ok: true; text: string } | { ok: false; reason: string };
 
 type AnyNode = Node | Pair | null | undefined;
@@ -234,7 +236,3 @@ function sharedAnchor(node: AnyNode, aliased: ReadonlySet<string>): string | und
   return anchor !== undefined && aliased.has(anchor) ? anchor : undefined;
 }
 
-export function describePath(path: NodePath): string {
-  if (path.length === 0) return "the document";
-  return path.map((part, index) => (typeof part === "number" ? `[${part}]` : index === 0 ? part : `.${part}`)).join("");
-}

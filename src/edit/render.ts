@@ -8,9 +8,13 @@ export function isPlainObject(value: PlainValue | undefined): value is { [key: s
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** A scalar as it would be written plain, quoted only where YAML needs it (`"true"`, `"8080"` as strings). */
+/**
+ * A scalar as it would be written plain, quoted only where YAML needs it
+ * (`"true"`, `"8080"` as strings). Quoting follows YAML 1.1, as Kubernetes
+ * reads manifests: `"yes"`, `"on"` and `"1:30"` stay strings there too.
+ */
 export function renderScalar(value: string | number | boolean | null): string {
-  return stringify(value, { lineWidth: 0 }).trimEnd();
+  return stringify(value, { lineWidth: 0, version: "1.1" }).trimEnd();
 }
 
 /** `key: value` lines at `indent` spaces, in the file's style; no trailing line break. */

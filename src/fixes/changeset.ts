@@ -13,7 +13,10 @@ export interface AppliedFix {
 export interface SkippedFix {
   rule: string;
   file: string;
+  /** As found in the file before any fix. */
   finding: Finding;
+  /** The same finding in the fixed text, where fixes moved it. */
+  findingAfter?: Finding;
   reason: string;
 }
 

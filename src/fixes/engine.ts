@@ -5,6 +5,7 @@ import type { ParsedWorkspace } from "../scan/parse-workspace.js";
 import type { Finding } from "../scan/finding.js";
 import { fingerprintOf } from "../scan/fingerprint.js";
 import type { AppliedFix, Changeset, FileChange, SkippedFix } from "./changeset.js";
+import { isSameFinding } from "./same-finding.js";
 import { analyseFile, type FileState } from "./file-state.js";
 import { FIXES } from "./registry.js";
 import { verifyFix } from "./verify.js";
@@ -37,14 +38,15 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
     if (!original) continue;
     let state = analyseFile(path, original.text, options.rules, options.settings, options.limits);
     const fixIds: string[] = [];
+    const skipped: SkippedFix[] = [];
     for (const finding of fileFindings) {
-      const skip = (reason: string) => changeset.skipped.push({ rule: finding.rule, file: path, finding, reason });
+      const skip = (reason: string) => skipped.push({ rule: finding.rule, file: path, finding, reason });
       if (!finding.fixable) {
         skip(finding.notFixableReason ?? "no fix applies");
         continue;
       }
       // An earlier fix in this file may already have taken care of it.
-      if (!state.findings.some((current) => current.fingerprint === finding.fingerprint)) continue;
+      if (!state.findings.some((current) => isSameFinding(current, finding))) continue;
       const outcome = fixOne(state, finding, rulesById.get(finding.rule) as ActiveRule, options);
       if ("reason" in outcome) {
         skip(outcome.reason);
@@ -53,6 +55,12 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
       state = outcome.state;
       fixIds.push(outcome.applied.id);
       changeset.applied.push(outcome.applied);
+    }
+    // Report what was left where it now is in the new text.
+    const final = state;
+    for (const skip of skipped) {
+      const after = final.findings.find((current) => isSameFinding(current, skip.finding));
+      changeset.skipped.push(after ? { ...skip, findingAfter: after } : skip);
     }
     if (state.text !== original.text) {
       const change: FileChange = { path, before: original.text, after: state.text, fixes: fixIds, findingsAfter: state.findings };

@@ -1,3 +1,4 @@
+import { effectiveSecuritySetting } from "../model/security-context.js";
 import { getMap, getPair, isScalar } from "../yaml/nodes.js";
 import { fillText, fixTemplate } from "./templates.js";
 import type { ContainerFix } from "./types.js";
@@ -19,16 +20,14 @@ export const securityContextFix: ContainerFix = {
   plan(container, params) {
     const field = params.field as "runAsNonRoot" | "allowPrivilegeEscalation";
     const value = params.value as boolean;
-    const own = getMap(container.node, "securityContext");
-    const pod = getMap(container.pod.spec, "securityContext");
     if (field === "runAsNonRoot") {
-      const user = getPair(own, "runAsUser") ?? getPair(pod, "runAsUser");
+      const user = effectiveSecuritySetting(container, "runAsUser");
       if (user && isScalar(user.value) && user.value.value === 0) {
         return { ok: false, reason: `container "${container.name}" sets runAsUser: 0 on purpose; choose a non-root UID by hand` };
       }
     }
     if (field === "allowPrivilegeEscalation") {
-      const privileged = getPair(own, "privileged");
+      const privileged = getPair(getMap(container.node, "securityContext"), "privileged");
       if (privileged && isScalar(privileged.value) && privileged.value.value === true) {
         return { ok: false, reason: `container "${container.name}" is privileged; Shipshape does not take privileges away that may be needed, decide by hand` };
       }

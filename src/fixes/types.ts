@@ -1,5 +1,5 @@
 import type { FixSettings } from "../config/types.js";
-import type { NodePath } from "../edit/editor.js";
+import type { NodePath } from "../model/paths.js";
 import type { PlainValue } from "../edit/render.js";
 import type { ContainerRef } from "../model/pods.js";
 

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { PlainValue } from "../edit/render.js";
 import type { Finding } from "../scan/finding.js";
 import type { FileState } from "./file-state.js";
+import { isSameFinding } from "./same-finding.js";
 import type { DataChange } from "./types.js";
 
 export type Verdict = { ok: true } | { ok: false; reason: string };
@@ -17,8 +18,7 @@ export function verifyFix(before: FileState, after: FileState, document: number,
   if (after.data.length !== before.data.length) return { ok: false, reason: "the edit changed the number of documents" };
   const expected = before.data.map((data, index) => (index === document ? changes.reduce((value, change) => withValue(value, change.path, change.value), data) : data));
   if (!isDeepStrictEqual(after.data, expected)) return { ok: false, reason: "the edited file holds other data than the intended change" };
-  const afterFingerprints = new Set(after.findings.map((finding) => finding.fingerprint));
-  if (afterFingerprints.has(fixed.fingerprint)) return { ok: false, reason: "the finding is still there after the edit" };
+  if (after.findings.some((finding) => isSameFinding(finding, fixed))) return { ok: false, reason: "the finding is still there after the edit" };
   const beforeFingerprints = new Set(before.findings.map((finding) => finding.fingerprint));
   const introduced = after.findings.find((finding) => !beforeFingerprints.has(finding.fingerprint));
   if (introduced) return { ok: false, reason: `the edit would add a finding: ${introduced.rule}: ${introduced.message}` };

@@ -11,7 +11,9 @@ export function formatFixSummary(changeset: Changeset, dryRun: boolean, colors: 
   if (changeset.skipped.length > 0) {
     lines.push(colors.bold(`Not fixed: ${changeset.skipped.length}.`));
     for (const skip of changeset.skipped) {
-      lines.push(`  ${skip.file}:${skip.finding.line}:${skip.finding.column}  ${colors.yellow(skip.rule)}  ${skip.reason}`);
+      // Positions in the file as it is on disk afterwards: unchanged by a dry run, fixed otherwise.
+      const where = dryRun ? skip.finding : (skip.findingAfter ?? skip.finding);
+      lines.push(`  ${skip.file}:${where.line}:${where.column}  ${colors.yellow(skip.rule)}  ${skip.reason}`);
     }
   }
   const risks = new Map(changeset.applied.map((fix) => [fix.rule, fix.risk]));

@@ -7,6 +7,8 @@ import { containersOf, podSpecOf, type ContainerRef } from "../model/pods.js";
 import type { ParsedFile } from "../model/parsed-file.js";
 import type { Resource } from "../model/resource.js";
 import { loadWorkspace } from "../workspace/load.js";
+import { describePath } from "../model/paths.js";
+import { sharedAnchorOnPath } from "../yaml/nodes.js";
 import { compareFindings, type Finding } from "./finding.js";
 import { fingerprintOf } from "./fingerprint.js";
 import { parseWorkspace, type ParsedWorkspace } from "./parse-workspace.js";
@@ -97,7 +99,15 @@ function fixabilityOf(active: ActiveRule, container: ContainerRef | undefined, s
   const fix = active.rule.fix ? FIXES.get(active.rule.fix.name) : undefined;
   if (!fix || !container || !active.rule.fix) return { fixable: false };
   const planned = fix.plan(container, active.rule.fix.params, settings);
-  return planned.ok ? { fixable: true } : { fixable: false, notFixableReason: planned.reason };
+  if (!planned.ok) return { fixable: false, notFixableReason: planned.reason };
+  const resource = container.pod.resource;
+  for (const change of planned.plan.changes) {
+    const anchor = sharedAnchorOnPath(resource.node, change.path.slice(resource.path.length));
+    if (anchor !== undefined) {
+      return { fixable: false, notFixableReason: `${describePath(change.path)} is shared through the YAML anchor &${anchor}; Shipshape does not edit shared values` };
+    }
+  }
+  return { fixable: true };
 }
 
 function statsOf(workspace: ParsedWorkspace): ScanResult["stats"] {

@@ -167,6 +167,7 @@ class Composer {
       return;
     }
     document.aliases += 1;
+    target.node.sharedAs = name;
     if (document.aliases === this.limits.maxAliases + 1) {
       this.fail(offset, `document has more than ${this.limits.maxAliases} aliases (limits.maxAliases); it was not scanned`);
       return;

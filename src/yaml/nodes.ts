@@ -5,7 +5,12 @@
  */
 export type ScalarValue = string | number | boolean | null;
 
-export interface YamlScalar {
+/** Set by the composer on anchored nodes (`&name`) that an alias (`*name`) reuses. */
+interface Shareable {
+  sharedAs?: string;
+}
+
+export interface YamlScalar extends Shareable {
   readonly kind: "scalar";
   /** Offset of the first character of the value (or where an empty value would be). */
   readonly offset: number;
@@ -21,14 +26,14 @@ export interface YamlPair {
   readonly value: YamlNode;
 }
 
-export interface YamlMap {
+export interface YamlMap extends Shareable {
   readonly kind: "map";
   readonly offset: number;
   readonly flow: boolean;
   readonly pairs: Map<string, YamlPair>;
 }
 
-export interface YamlSeq {
+export interface YamlSeq extends Shareable {
   readonly kind: "seq";
   readonly offset: number;
   readonly flow: boolean;
@@ -77,4 +82,15 @@ export function getText(node: YamlNode | undefined, key: string): string | undef
 
 export function seqItems(node: YamlNode | undefined): readonly YamlNode[] {
   return isSeq(node) ? node.items : [];
+}
+
+/** The first node on `path` (from `node`, itself included) that aliases reuse, by its anchor name. */
+export function sharedAnchorOnPath(node: YamlNode | undefined, path: readonly (string | number)[]): string | undefined {
+  let current = node;
+  for (const step of path) {
+    if (current === undefined) return undefined;
+    if (current.sharedAs !== undefined) return current.sharedAs;
+    current = typeof step === "number" ? (isSeq(current) ? current.items[step] : undefined) : get(current, step);
+  }
+  return current?.sharedAs;
 }
