@@ -97,7 +97,7 @@ export function createYamlFile(documents: readonly { [key: string]: PlainValue }
 }
 
 function documentRoot(text: string, index: number): { root: Node | null; aliased: Set<string> } | { reason: string } {
-  const documents = parseAllDocuments(text, { keepSourceTokens: true, uniqueKeys: false });
+  const documents = parseAllDocuments(text, { uniqueKeys: false });
   const document = Array.isArray(documents) ? documents[index] : undefined;
   if (!document) return { reason: `the file has no document ${index + 1}` };
   if (document.errors.length > 0) return { reason: `document ${index + 1} does not parse: ${document.errors[0]?.message ?? "error"}` };
