@@ -76,11 +76,11 @@ export interface GeneratedRepo {
   files: number;
 }
 
-/** 2,000 Deployments in 200 files; with `crds`, that many 1 MB CRDs beside them. */
-export function generateRepo(root: string, crds = 0): GeneratedRepo {
+/** Ten Deployments a file (2,000 in 200 files by default); with `crds`, that many 1 MB CRDs beside them. */
+export function generateRepo(root: string, crds = 0, deploymentFiles = 200): GeneratedRepo {
   let bytes = 0;
   let files = 0;
-  for (let file = 0; file < 200; file += 1) {
+  for (let file = 0; file < deploymentFiles; file += 1) {
     const dir = join(root, "apps", `team-${file % 20}`);
     mkdirSync(dir, { recursive: true });
     const text = Array.from({ length: 10 }, (_, index) => deployment(file * 10 + index)).join("");

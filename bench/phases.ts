@@ -18,7 +18,7 @@ const workspace = parseWorkspace(files, DEFAULT_LIMITS);
 const parsed = performance.now();
 const findings = runRules(workspace, rules);
 const checked = performance.now();
-const stats = { files: workspace.files.length, yamlDocuments: 0, resources: workspace.resources.length };
+const stats = { files: workspace.files.length, resources: workspace.resources.length };
 formatJson({ findings, stats, workspace }, summarise({ findings, stats, workspace }, "high"));
 const reported = performance.now();
 

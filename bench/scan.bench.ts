@@ -51,6 +51,16 @@ function measure(label: string, repo: GeneratedRepo | { root: string; bytes: num
   );
 }
 
+/** One `--fix --dry-run`: every fix planned, applied as a text edit and verified. */
+function measureFix(label: string, repo: GeneratedRepo): void {
+  const started = performance.now();
+  const child = spawnSync(process.execPath, [cli, "scan", repo.root, "--fix", "--dry-run", "--fail-on", "none"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const ms = performance.now() - started;
+  if (child.status !== 0) throw new Error(`shipshape scan --fix failed (${child.status}): ${child.stderr}`);
+  const fixes = Number(/fix (\d+) findings?/.exec(child.stderr)?.[1] ?? Number.NaN);
+  console.log(`${label.padEnd(34)} ${String(repo.files).padStart(5)} files  ${fixes} fixes in ${ms.toFixed(0)} ms (${(ms / fixes).toFixed(1)} ms a fix)`);
+}
+
 function phases(dir: string): void {
   const child = spawnSync(process.execPath, [join(here, "phases.js"), dir], { encoding: "utf8" });
   console.log(`  split (one cold run): ${child.stdout.trim()}`);
@@ -69,6 +79,8 @@ try {
   const withCrds = generateRepo(join(workdir, "with-crds"), 3);
   measure("same + 3 CRDs of 1 MB", withCrds);
   phases(withCrds.root);
+
+  measureFix("--fix --dry-run, 200 Deployments", generateRepo(join(workdir, "to-fix"), 0, 20));
 } finally {
   rmSync(workdir, { recursive: true, force: true });
 }

@@ -26,7 +26,8 @@ export interface ScanOptions {
 
 export interface ScanResult {
   findings: Finding[];
-  stats: { files: number; yamlDocuments: number; resources: number };
+  /** Files read (every role but "other") and Kubernetes objects found. */
+  stats: { files: number; resources: number };
   /** The parsed files, for fixing what was found. */
   workspace: ParsedWorkspace;
 }
@@ -111,9 +112,8 @@ function fixabilityOf(active: ActiveRule, container: ContainerRef | undefined, s
 }
 
 function statsOf(workspace: ParsedWorkspace): ScanResult["stats"] {
-  const yamlDocuments = workspace.files.reduce((sum, file) => sum + file.documents.length, 0);
   const read = workspace.files.filter((file) => file.role !== "other").length;
-  return { files: read, yamlDocuments, resources: workspace.resources.length };
+  return { files: read, resources: workspace.resources.length };
 }
 
 /** The same object written twice in one file would collide; number the repeats, in file order. */
