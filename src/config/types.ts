@@ -29,6 +29,21 @@ export interface ConfigFile {
     probes?: { httpPath?: string };
     resources?: { requests?: { cpu?: string | number; memory?: string }; memoryLimitFactor?: number };
   };
+  pullRequests?: Partial<PullRequestSettings>;
+}
+
+export type GroupBy = "rule" | "directory" | "all";
+
+export interface PullRequestSettings {
+  groupBy: GroupBy;
+  maxOpen: number;
+  maxPerHour: number;
+}
+
+export const DEFAULT_PULL_REQUEST_SETTINGS: PullRequestSettings = { groupBy: "rule", maxOpen: 10, maxPerHour: 5 };
+
+export function pullRequestSettingsOf(config: ConfigFile): PullRequestSettings {
+  return { ...DEFAULT_PULL_REQUEST_SETTINGS, ...config.pullRequests };
 }
 
 export function fixSettingsOf(config: ConfigFile): FixSettings {

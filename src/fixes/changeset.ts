@@ -8,6 +8,7 @@ export interface AppliedFix {
   finding: Finding;
   explanation: string;
   risk: string;
+  risky: boolean;
 }
 
 export interface SkippedFix {

@@ -106,6 +106,7 @@ function fixOne(state: FileState, finding: Finding, active: ActiveRule, options:
       finding,
       explanation: planned.plan.explanation,
       risk: planned.plan.risk,
+      risky: planned.plan.risky,
     },
   };
 }

@@ -35,12 +35,13 @@ export const probeFix: ContainerFix = {
     const port = servingPort(container);
     const words = { probe, other, container: container.name, path: settings.probes.httpPath ?? "", port: port ?? "" };
     const path = [...container.path, probe];
-    const done = (value: PlainValue, explanation: string) => ({
+    // Only an endpoint the repository's own config names is not a guess.
+    const done = (value: PlainValue, explanation: string, risky = true) => ({
       ok: true as const,
-      plan: { changes: [{ path, value }], explanation: fillText(explanation, words), risk: template.risk[probe] },
+      plan: { changes: [{ path, value }], explanation: fillText(explanation, words), risk: template.risk[probe], risky },
     });
     if (settings.probes.httpPath !== undefined && port !== undefined) {
-      return done(fillSnippet(template.snippets.httpGet, { ...words, port }), template.explanation.httpGet);
+      return done(fillSnippet(template.snippets.httpGet, { ...words, port }), template.explanation.httpGet, false);
     }
     const handler = handlerOf(get(container.node, other));
     if (handler) return done({ [handler.name]: toPlain(handler.node) }, template.explanation.copy);

@@ -52,7 +52,9 @@ export const resourcesFix: ContainerFix = {
     }
     if (changes.length === 0) return { ok: false, reason: "nothing is missing" };
     words.values = changes.map((change) => `${change.path.slice(-3).join(".")}: ${String(change.value)}`).join(", ");
-    return { ok: true, plan: { changes, explanation: fillText(explanation, words), risk: template.risk } };
+    // A new memory limit can get a container OOMKilled; requests only move scheduling.
+    const risky = missing.includes("limits.memory");
+    return { ok: true, plan: { changes, explanation: fillText(explanation, words), risk: template.risk, risky } };
   },
 };
 

@@ -40,6 +40,8 @@ export const securityContextFix: ContainerFix = {
         changes: [{ path: [...container.path, "securityContext", field], value }],
         explanation: fillText(template.explanation, words),
         risk: template.risk[field] ?? "",
+        // runAsNonRoot stops an image that runs as root from starting at all.
+        risky: field === "runAsNonRoot",
       },
     };
   },

@@ -15,6 +15,8 @@ export interface FixPlan {
   explanation: string;
   /** What could go wrong once it is deployed, for the PR body. */
   risk: string;
+  /** Could break a running workload (a guessed probe endpoint, a limit): its pull request opens as a draft. */
+  risky: boolean;
 }
 
 export type FixPlanResult = { ok: true; plan: FixPlan } | { ok: false; reason: string };

@@ -113,6 +113,7 @@ readinessProbe:
         changes: [{ path: [...APP, "livenessProbe"], value: { httpGet: { path: "/healthz", port: "http" } } }],
         explanation: 'Adds a livenessProbe to container "app" that sends GET /healthz to port http.',
         risk: LIVENESS_RISK,
+        risky: false,
       },
     });
   });
@@ -128,6 +129,7 @@ ports:
         changes: [{ path: [...APP, "readinessProbe"], value: { httpGet: { path: "/ready", port: 8080 } } }],
         explanation: 'Adds a readinessProbe to container "app" that sends GET /ready to port 8080.',
         risk: READINESS_RISK,
+        risky: false,
       },
     });
   });
@@ -157,6 +159,7 @@ readinessProbe:
         ],
         explanation: 'Adds a livenessProbe to container "app" that checks what its readinessProbe already checks.',
         risk: LIVENESS_RISK,
+        risky: true,
       },
     });
     expect(liveness(withPorts)).toEqual({
@@ -165,6 +168,7 @@ readinessProbe:
         changes: [{ path: [...APP, "livenessProbe"], value: { exec: { command: ["/bin/ready"] } } }],
         explanation: 'Adds a livenessProbe to container "app" that checks what its readinessProbe already checks.',
         risk: LIVENESS_RISK,
+        risky: true,
       },
     });
   });
@@ -179,6 +183,7 @@ livenessProbe:
         changes: [{ path: [...APP, "readinessProbe"], value: { tcpSocket: { port: 5432 } } }],
         explanation: 'Adds a readinessProbe to container "app" that checks what its livenessProbe already checks.',
         risk: READINESS_RISK,
+        risky: true,
       },
     });
   });
@@ -217,6 +222,7 @@ readinessProbe:
         changes: [{ path: [...APP, "livenessProbe"], value: { tcpSocket: { port: 8080 } } }],
         explanation: 'Adds a livenessProbe to container "app" that opens a TCP connection to port 8080.',
         risk: LIVENESS_RISK,
+        risky: true,
       },
     });
   });
@@ -233,6 +239,7 @@ ports:
         changes: [{ path: [...APP, "readinessProbe"], value: { tcpSocket: { port: "http" } } }],
         explanation: 'Adds a readinessProbe to container "app" that opens a TCP connection to port http.',
         risk: READINESS_RISK,
+        risky: true,
       },
     });
   });
@@ -307,6 +314,7 @@ spec:
         changes: [{ path: ["spec", "template", "spec", "containers", 0, "livenessProbe"], value: { tcpSocket: { port: 80 } } }],
         explanation: 'Adds a livenessProbe to container "web" that opens a TCP connection to port 80.',
         risk: LIVENESS_RISK,
+        risky: true,
       },
     });
   });
@@ -328,6 +336,7 @@ describe("resources fix", () => {
         ],
         explanation: 'Sets resources.requests.cpu: 100m, resources.requests.memory: 128Mi on container "app".',
         risk: RESOURCES_RISK,
+        risky: false,
       },
     });
   });
@@ -342,6 +351,7 @@ describe("resources fix", () => {
         ],
         explanation: 'Sets resources.requests.cpu: 0.5, resources.requests.memory: 256Mi on container "app".',
         risk: RESOURCES_RISK,
+        risky: false,
       },
     });
   });
@@ -362,6 +372,7 @@ resources:
         changes: [{ path: [...APP, "resources", "requests", "memory"], value: "1Gi" }],
         explanation: 'Sets resources.requests.memory: 1Gi on container "app".',
         risk: RESOURCES_RISK,
+        risky: false,
       },
     });
     const memoryOnly = pod(`image: example/app:1.0
@@ -373,6 +384,7 @@ resources:
         changes: [{ path: [...APP, "resources", "requests", "cpu"], value: "100m" }],
         explanation: 'Sets resources.requests.cpu: 100m on container "app".',
         risk: RESOURCES_RISK,
+        risky: false,
       },
     });
   });
@@ -405,6 +417,7 @@ resources:
         changes: [{ path: [...APP, "resources", "limits", "memory"], value: "256Mi" }],
         explanation: 'Sets resources.limits.memory to 256Mi (2× the memory request) on container "app".',
         risk: RESOURCES_RISK,
+        risky: true,
       },
     });
   });
@@ -436,6 +449,7 @@ resources:
         changes: [{ path: [...APP, "resources", "limits", "memory"], value: "150Mi" }],
         explanation: 'Sets resources.limits.memory to 150Mi (1.5× the memory request) on container "app".',
         risk: RESOURCES_RISK,
+        risky: true,
       },
     });
   });
@@ -473,6 +487,7 @@ resources:
         changes: [{ path: ["spec", "initContainers", 0, "resources", "limits", "memory"], value: "256Mi" }],
         explanation: 'Sets resources.limits.memory to 256Mi (2× the memory request) on container "init".',
         risk: RESOURCES_RISK,
+        risky: true,
       },
     });
   });
@@ -514,6 +529,7 @@ describe("security-context fix", () => {
         changes: [{ path: [...APP, "securityContext", "runAsNonRoot"], value: true }],
         explanation: 'Sets securityContext.runAsNonRoot to true on container "app".',
         risk: RUN_AS_NON_ROOT_RISK,
+        risky: true,
       },
     });
   });
@@ -529,6 +545,7 @@ securityContext:
         changes: [{ path: [...APP, "securityContext", "allowPrivilegeEscalation"], value: false }],
         explanation: 'Sets securityContext.allowPrivilegeEscalation to false on container "app".',
         risk: PRIVILEGE_ESCALATION_RISK,
+        risky: false,
       },
     });
   });
@@ -599,6 +616,7 @@ spec:
         ],
         explanation: 'Sets securityContext.allowPrivilegeEscalation to false on container "fetch".',
         risk: PRIVILEGE_ESCALATION_RISK,
+        risky: false,
       },
     });
   });
