@@ -42,6 +42,11 @@ export function parseConfig(text: string, label: string): ConfigFile {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`${label}: not valid YAML: ${(error as { reason?: string }).reason ?? String(error)}`);
   }
+  return validateConfig(data, label);
+}
+
+/** Checks config data against the schema (the GitHub App gets it already parsed, with `_extends` applied). */
+export function validateConfig(data: unknown, label: string): ConfigFile {
   const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(join(packageRoot(), "schemas", "config.schema.json"), "utf8")) as object);
   if (!validate(data)) {
     const problems = describeSchemaErrors(mostSpecific(validate.errors ?? []));

@@ -5,11 +5,22 @@ import type { PlainValue } from "../edit/render.js";
 import { packageRoot } from "../package-root.js";
 
 const cache = new Map<string, unknown>();
+const texts = new Map<string, string>();
 
 /** A fix's texts and snippets from templates/fixes/<name>.yaml, read once. */
 export function fixTemplate<T>(name: string): T {
-  if (!cache.has(name)) cache.set(name, load(readFileSync(join(packageRoot(), "templates", "fixes", `${name}.yaml`), "utf8")));
+  if (!cache.has(name)) cache.set(name, load(readTemplate(`fixes/${name}.yaml`)));
   return cache.get(name) as T;
+}
+
+/** The text of a file under templates/ (a `/`-separated path), read once, with `\n` line endings whatever the checkout did. */
+export function readTemplate(relativePath: string): string {
+  let text = texts.get(relativePath);
+  if (text === undefined) {
+    text = readFileSync(join(packageRoot(), "templates", ...relativePath.split("/")), "utf8").replace(/\r\n/g, "\n");
+    texts.set(relativePath, text);
+  }
+  return text;
 }
 
 /** Replaces {name} placeholders in a sentence. */

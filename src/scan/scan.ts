@@ -6,7 +6,7 @@ import { FIXES } from "../fixes/registry.js";
 import { containersOf, podSpecOf, type ContainerRef } from "../model/pods.js";
 import type { ParsedFile } from "../model/parsed-file.js";
 import type { Resource } from "../model/resource.js";
-import { loadWorkspace } from "../workspace/load.js";
+import { loadWorkspace, type WorkspaceFile } from "../workspace/load.js";
 import { describePath } from "../model/paths.js";
 import { sharedAnchorOnPath } from "../yaml/nodes.js";
 import { compareFindings, type Finding } from "./finding.js";
@@ -35,7 +35,12 @@ export interface ScanResult {
 /** Scans a folder: read, parse, run every active rule, filter, sort. Never throws on bad input. */
 export function scanDirectory(options: ScanOptions): ScanResult {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const files = loadWorkspace(options.root, { maxFileBytes: limits.maxFileBytes, ignorePaths: options.ignorePaths ?? [] });
+  return scanFiles(loadWorkspace(options.root, { maxFileBytes: limits.maxFileBytes, ignorePaths: options.ignorePaths ?? [] }), options);
+}
+
+/** Scans files already read (from a folder, or from a repository tarball in memory). */
+export function scanFiles(files: readonly WorkspaceFile[], options: Omit<ScanOptions, "root" | "ignorePaths">): ScanResult {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const workspace = parseWorkspace(files, limits, (done) => options.onProgress?.(done, files.length));
   return { findings: runRules(workspace, options.rules, options.fixSettings), stats: statsOf(workspace), workspace };
 }

@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
-import { join } from "node:path";
-import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
+import { isGitignored, withGitignore, type GitignoreScope } from "./gitignore.js";
 import { isReadRole, refineTextRole, roleFromPath, type FileRole } from "./roles.js";
+import { diskTree, memoryTree, type FileInMemory, type WorkspaceTree } from "./tree.js";
 
 export interface WorkspaceFile {
   /** Path relative to the workspace root, with `/` separators. */
@@ -24,52 +23,52 @@ export interface LoadOptions {
 const ALWAYS_SKIPPED = new Set([".git", "node_modules"]);
 const BINARY_SNIFF_BYTES = 8000;
 
-interface GitignoreScope {
-  /** Folder of the .gitignore, relative to the root ("" for the root). */
-  base: string;
-  rules: Ignore;
-}
-
 /** Reads a folder the way a repository checkout looks: .gitignore honoured, symlinks not followed. */
 export function loadWorkspace(root: string, options: LoadOptions): WorkspaceFile[] {
+  return loadTree(diskTree(root), options);
+}
+
+/** The same as loadWorkspace, for files held in memory (a repository tarball, say) rather than on disk. */
+export function loadWorkspaceFromFiles(files: readonly FileInMemory[], options: LoadOptions): WorkspaceFile[] {
+  return loadTree(memoryTree(files), options);
+}
+
+/** Walks a tree from its root, leaving out what git and the config leave out, and classifies every file. */
+function loadTree(tree: WorkspaceTree, options: LoadOptions): WorkspaceFile[] {
   const files: WorkspaceFile[] = [];
   const isIgnoredByConfig = options.ignorePaths.length > 0 ? picomatch([...options.ignorePaths], { dot: true }) : () => false;
-  walk(root, "", [], undefined);
+  walk("", [], undefined);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return files;
 
-  function walk(dir: string, relativeDir: string, scopes: GitignoreScope[], chartRoot: string | undefined): void {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const localScopes = withGitignore(dir, relativeDir, scopes);
-    const hereIsChart = entries.some((entry) => entry.isFile() && entry.name === "Chart.yaml");
-    const chart = hereIsChart ? relativeDir : chartRoot;
+  function walk(dir: string, scopes: GitignoreScope[], chartRoot: string | undefined): void {
+    const entries = tree.list(dir);
+    if (entries === undefined) return;
+    const localScopes = withGitignore(tree, dir, scopes);
+    const hereIsChart = entries.some((entry) => entry.kind === "file" && entry.name === "Chart.yaml");
+    const chart = hereIsChart ? dir : chartRoot;
     for (const entry of entries) {
-      if (ALWAYS_SKIPPED.has(entry.name) && entry.isDirectory()) continue;
-      const path = relativeDir === "" ? entry.name : `${relativeDir}/${entry.name}`;
-      const isDirectory = entry.isDirectory();
-      if (!isDirectory && !entry.isFile()) continue; // symlinks, sockets, devices
+      if (entry.kind === "other") continue; // symlinks, sockets, devices
+      const isDirectory = entry.kind === "directory";
+      if (isDirectory && ALWAYS_SKIPPED.has(entry.name)) continue;
+      const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
       if (isGitignored(localScopes, path, isDirectory) || isIgnoredByConfig(path)) continue;
-      if (isDirectory) walk(join(dir, entry.name), path, localScopes, chart);
-      else files.push(readFile(join(dir, entry.name), path, chart, options.maxFileBytes));
+      if (isDirectory) walk(path, localScopes, chart);
+      else files.push(readFile(tree, path, chart, options.maxFileBytes));
     }
   }
 }
 
-function readFile(absolutePath: string, path: string, chartRoot: string | undefined, maxFileBytes: number): WorkspaceFile {
+function readFile(tree: WorkspaceTree, path: string, chartRoot: string | undefined, maxFileBytes: number): WorkspaceFile {
   const role = roleFromPath({ path, chartRoot });
   if (!isReadRole(role)) return { path, role, size: 0 };
   let size = 0;
   try {
-    size = statSync(absolutePath).size;
+    size = tree.size(path);
     if (size > maxFileBytes) {
       return { path, role, size, unreadable: `file is ${formatBytes(size)}, over the ${formatBytes(maxFileBytes)} limit (limits.maxFileBytes); it was not scanned` };
     }
-    const bytes = readFileSync(absolutePath);
+    const bytes = tree.read(path);
     if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
       return { path, role, size, unreadable: "file holds binary data (a NUL byte), not text; it was not scanned" };
     }
@@ -79,28 +78,6 @@ function readFile(absolutePath: string, path: string, chartRoot: string | undefi
     const code = (error as NodeJS.ErrnoException).code ?? "error";
     return { path, role, size, unreadable: `file could not be read (${code}); it was not scanned` };
   }
-}
-
-function withGitignore(dir: string, relativeDir: string, scopes: GitignoreScope[]): GitignoreScope[] {
-  let text: string;
-  try {
-    text = readFileSync(join(dir, ".gitignore"), "utf8");
-  } catch {
-    return scopes;
-  }
-  return [...scopes, { base: relativeDir, rules: ignore().add(text) }];
-}
-
-/** As git does: the deepest .gitignore with a matching pattern decides, so `!keep.yaml` below overrides `*.yaml` above. */
-function isGitignored(scopes: readonly GitignoreScope[], path: string, isDirectory: boolean): boolean {
-  for (let index = scopes.length - 1; index >= 0; index -= 1) {
-    const { base, rules } = scopes[index] as GitignoreScope;
-    const relative = base === "" ? path : path.slice(base.length + 1);
-    const verdict = rules.test(isDirectory ? `${relative}/` : relative);
-    if (verdict.ignored) return true;
-    if (verdict.unignored) return false;
-  }
-  return false;
 }
 
 export function formatBytes(bytes: number): string {

@@ -1,0 +1,72 @@
+import type { ApplicationFunction, Context, Probot } from "probot";
+import { scanRepository } from "../github/scan-repository.js";
+import type { GitHubClient } from "../github/octokit.js";
+import { loadRules } from "../rules/load.js";
+import { healthHandler, readinessFromEnv } from "./health.js";
+import { redactingLogger } from "./logger.js";
+import { ScanQueue } from "./queue.js";
+
+export interface ShipshapeAppOptions {
+  /** Tests pass their own to wait for scans to finish. */
+  queue?: ScanQueue;
+}
+
+interface RepositoryRef {
+  owner: string;
+  repo: string;
+}
+
+/**
+ * The GitHub App. Installs, added repositories and pushes to a default
+ * branch queue a scan; the scan reads the commit, fixes what it can and keeps
+ * one pull request per group of fixes up to date.
+ */
+export function createShipshapeApp(options: ShipshapeAppOptions = {}): ApplicationFunction {
+  return (app: Probot, { addHandler }) => {
+    const log = redactingLogger(app.log);
+    const catalog = loadRules();
+    const queue = options.queue ?? new ScanQueue(log);
+    if (!options.queue) stopOnSigterm(queue, log);
+    try {
+      addHandler(healthHandler(readinessFromEnv(process.env, () => true)));
+    } catch {
+      log.debug("no HTTP server (serverless or test): /healthz and /readyz are not served");
+    }
+
+    const schedule = (octokit: GitHubClient, installation: number | undefined, repository: RepositoryRef) => {
+      queue.enqueue(String(installation ?? "none"), `${repository.owner}/${repository.repo}`, async () => {
+        const report = await scanRepository(octokit, repository, catalog);
+        log.info({ report }, "scan finished");
+      });
+    };
+    const fromFullName = (fullName: string): RepositoryRef => {
+      const [owner = "", repo = ""] = fullName.split("/");
+      return { owner, repo };
+    };
+
+    app.on("installation.created", async (context) => {
+      for (const repository of context.payload.repositories ?? []) schedule(context.octokit, context.payload.installation.id, fromFullName(repository.full_name));
+    });
+    app.on("installation_repositories.added", async (context) => {
+      for (const repository of context.payload.repositories_added) schedule(context.octokit, context.payload.installation.id, fromFullName(repository.full_name));
+    });
+    app.on("push", async (context: Context<"push">) => {
+      const { payload } = context;
+      if (payload.deleted || payload.ref !== `refs/heads/${payload.repository.default_branch}`) return;
+      schedule(context.octokit, payload.installation?.id, fromFullName(payload.repository.full_name));
+    });
+  };
+}
+
+/** Containers stop with SIGTERM, which Node ignores as PID 1: finish queued scans (briefly), then exit. */
+function stopOnSigterm(queue: ScanQueue, log: { info(message: string): void }): void {
+  process.once("SIGTERM", () => {
+    log.info("SIGTERM: finishing queued scans before exiting");
+    const grace = new Promise((resolve) => setTimeout(resolve, SIGTERM_GRACE_MS).unref());
+    void Promise.race([queue.idle(), grace]).finally(() => process.exit(0));
+  });
+}
+
+const SIGTERM_GRACE_MS = 20_000;
+
+export default createShipshapeApp();

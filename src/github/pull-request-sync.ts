@@ -1,0 +1,107 @@
+import type { PullRequestSettings } from "../config/types.js";
+import { createCommit, pointBranch, type CommitBase, type FileWrite } from "./git-commit.js";
+import type { GitHubClient, RepositoryName } from "./octokit.js";
+import { statusOf } from "./octokit.js";
+import { readMetadata, type PullRequestText } from "./pr-text.js";
+import { hasForeignCommits, type PullRequestsOnRecord, type ShipshapePullRequest } from "./pull-requests.js";
+
+/** Marks a pull request that people have pushed to: Shipshape said so once and leaves it alone from then on. */
+export const HANDS_OFF_MARKER = "<!-- shipshape:hands-off -->";
+
+export type SyncOutcome = "opened" | "updated" | "unchanged" | "left-alone" | "limited";
+
+export interface GroupUpdate {
+  branch: string;
+  text: PullRequestText;
+  files: FileWrite[];
+}
+
+export interface SyncContext {
+  octokit: GitHubClient;
+  repository: RepositoryName;
+  defaultBranch: string;
+  base: CommitBase;
+  record: PullRequestsOnRecord;
+  settings: PullRequestSettings;
+}
+
+/**
+ * Brings one group's pull request up to date: opens it, or rebuilds its
+ * single commit on the current base while every commit on the branch is
+ * Shipshape's. Nothing is written when the fixes and the base are unchanged.
+ */
+export async function syncPullRequest(context: SyncContext, update: GroupUpdate): Promise<SyncOutcome> {
+  const { octokit, repository, record } = context;
+  const existing = record.open.find((pull) => pull.branch === update.branch);
+  if (existing) return refresh(context, existing, update);
+  if (record.open.length >= context.settings.maxOpen || record.openedLastHour >= context.settings.maxPerHour) return "limited";
+  const sha = await createCommit(octokit, repository, context.base, update.files, commitMessage(update.text));
+  await pointBranch(octokit, repository, update.branch, sha, false);
+  let number: number;
+  try {
+    const created = await octokit.rest.pulls.create({
+      ...repository,
+      title: update.text.title,
+      body: update.text.body,
+      head: update.branch,
+      base: context.defaultBranch,
+      draft: update.text.draft,
+    });
+    number = created.data.number;
+  } catch (error) {
+    // 422: a pull request for this branch exists that the listing did not show (another replica was faster).
+    if (statusOf(error) !== 422) throw error;
+    const found = await octokit.rest.pulls.list({ ...repository, state: "open", head: `${repository.owner}:${update.branch}` });
+    const pull = found.data[0];
+    if (!pull) throw error;
+    await octokit.rest.pulls.update({ ...repository, pull_number: pull.number, title: update.text.title, body: update.text.body });
+    return "updated";
+  }
+  await octokit.rest.issues.addLabels({ ...repository, issue_number: number, labels: update.text.labels });
+  record.open.push({ number, branch: update.branch, headSha: sha, author: "", body: update.text.body, createdAt: new Date().toISOString(), merged: false, metadata: readMetadata(update.text.body) });
+  record.openedLastHour += 1;
+  return "opened";
+}
+
+async function refresh(context: SyncContext, pull: ShipshapePullRequest, update: GroupUpdate): Promise<SyncOutcome> {
+  const { octokit, repository } = context;
+  if (pull.body.includes(HANDS_OFF_MARKER)) return "left-alone";
+  const wanted = readMetadata(update.text.body);
+  const current = pull.metadata;
+  if (current && wanted && current.baseSha === wanted.baseSha && sameList(current.fingerprints, wanted.fingerprints)) return "unchanged";
+  if (await hasForeignCommits(octokit, repository, context.defaultBranch, pull)) {
+    await octokit.rest.issues.createComment({
+      ...repository,
+      issue_number: pull.number,
+      body: "Someone pushed commits to this branch, so Shipshape will no longer update it: it is yours now. Close it to have Shipshape propose these fixes afresh.",
+    });
+    await octokit.rest.pulls.update({ ...repository, pull_number: pull.number, body: `${pull.body}\n${HANDS_OFF_MARKER}` });
+    return "left-alone";
+  }
+  const sha = await createCommit(octokit, repository, context.base, update.files, commitMessage(update.text));
+  await pointBranch(octokit, repository, pull.branch, sha, true);
+  await octokit.rest.pulls.update({ ...repository, pull_number: pull.number, title: update.text.title, body: update.text.body });
+  return "updated";
+}
+
+/** Closes a pull request whose findings are gone (fixed some other way, or no longer reported), and deletes its branch. */
+export async function closeObsolete(context: SyncContext, pull: ShipshapePullRequest): Promise<boolean> {
+  if (pull.body.includes(HANDS_OFF_MARKER)) return false;
+  const { octokit, repository } = context;
+  await octokit.rest.issues.createComment({
+    ...repository,
+    issue_number: pull.number,
+    body: `Shipshape no longer finds what this pull request fixes on ${context.defaultBranch}, so it is closing it and deleting its branch.`,
+  });
+  await octokit.rest.pulls.update({ ...repository, pull_number: pull.number, state: "closed" });
+  await octokit.rest.git.deleteRef({ ...repository, ref: `heads/${pull.branch}` });
+  return true;
+}
+
+function commitMessage(text: PullRequestText): string {
+  return `${text.title}\n\nMade by Shipshape; the pull request says what changed and why.`;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
+}

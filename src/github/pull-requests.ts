@@ -1,0 +1,64 @@
+import { BRANCH_PREFIX } from "./groups.js";
+import type { GitHubClient, RepositoryName } from "./octokit.js";
+import { readMetadata, type PullRequestMetadata } from "./pr-text.js";
+
+export interface ShipshapePullRequest {
+  number: number;
+  branch: string;
+  headSha: string;
+  /** Who opened it: the app's bot account; commits by anyone else are people's. */
+  author: string;
+  body: string;
+  createdAt: string;
+  merged: boolean;
+  metadata: PullRequestMetadata | undefined;
+}
+
+export interface PullRequestsOnRecord {
+  open: ShipshapePullRequest[];
+  /** Closed without merging: people said "not this fix". */
+  rejected: ShipshapePullRequest[];
+  /** Opened in the last hour, open or not, for the per-hour limit. */
+  openedLastHour: number;
+}
+
+const PAGE = 100;
+const HOUR_MS = 60 * 60 * 1000;
+
+/** Shipshape's pull requests in a repository, in two calls: the open ones and the most recently closed ones. */
+export async function listShipshapePullRequests(octokit: GitHubClient, repository: RepositoryName, now: Date): Promise<PullRequestsOnRecord> {
+  const [open, closed] = await Promise.all([
+    octokit.rest.pulls.list({ ...repository, state: "open", per_page: PAGE }),
+    octokit.rest.pulls.list({ ...repository, state: "closed", sort: "updated", direction: "desc", per_page: PAGE }),
+  ]);
+  const fullName = `${repository.owner}/${repository.repo}`.toLowerCase();
+  const ours = (list: typeof open.data) =>
+    list
+      .filter((pull) => pull.head.ref.startsWith(BRANCH_PREFIX) && pull.head.repo?.full_name.toLowerCase() === fullName)
+      .map(
+        (pull): ShipshapePullRequest => ({
+          number: pull.number,
+          branch: pull.head.ref,
+          headSha: pull.head.sha,
+          author: pull.user?.login ?? "",
+          body: pull.body ?? "",
+          createdAt: pull.created_at,
+          merged: pull.merged_at !== null,
+          metadata: readMetadata(pull.body),
+        }),
+      );
+  const openOurs = ours(open.data);
+  const closedOurs = ours(closed.data);
+  const since = now.getTime() - HOUR_MS;
+  return {
+    open: openOurs,
+    rejected: closedOurs.filter((pull) => !pull.merged),
+    openedLastHour: [...openOurs, ...closedOurs].filter((pull) => Date.parse(pull.createdAt) >= since).length,
+  };
+}
+
+/** True when someone other than Shipshape pushed to the branch: from then on it is theirs. */
+export async function hasForeignCommits(octokit: GitHubClient, repository: RepositoryName, defaultBranch: string, pull: ShipshapePullRequest): Promise<boolean> {
+  const comparison = await octokit.rest.repos.compareCommitsWithBasehead({ ...repository, basehead: `${defaultBranch}...${pull.branch}`, per_page: PAGE });
+  return comparison.data.commits.some((commit) => commit.author?.login !== pull.author);
+}

@@ -1,0 +1,77 @@
+import { ConfigError } from "../config/load.js";
+import { activeRules } from "../config/resolve.js";
+import { DEFAULT_LIMITS, fixSettingsOf, pullRequestSettingsOf } from "../config/types.js";
+import { fixFindings } from "../fixes/engine.js";
+import type { Rule } from "../rules/types.js";
+import { scanFiles } from "../scan/scan.js";
+import { loadWorkspaceFromFiles } from "../workspace/load.js";
+import { reportConfigError } from "./config-issue.js";
+import { groupFixableFindings } from "./groups.js";
+import type { GitHubClient, RepositoryName } from "./octokit.js";
+import { pullRequestText } from "./pr-text.js";
+import { closeObsolete, syncPullRequest, type SyncContext, type SyncOutcome } from "./pull-request-sync.js";
+import { listShipshapePullRequests } from "./pull-requests.js";
+import { loadRepositoryConfig } from "./repository-config.js";
+import { readTarball } from "./tarball.js";
+
+export interface RepositoryScanReport {
+  repository: string;
+  /** Why nothing was scanned, when nothing was. */
+  skipped?: string;
+  findings: number;
+  pullRequests: Record<string, SyncOutcome>;
+  closed: number[];
+}
+
+/**
+ * A scan of one repository's default branch, as the app runs it: read the
+ * commit's tarball in memory, scan it, and bring Shipshape's pull requests in
+ * line with what can be fixed. GitHub holds all the state.
+ */
+export async function scanRepository(octokit: GitHubClient, repository: RepositoryName, catalog: readonly Rule[]): Promise<RepositoryScanReport> {
+  const report: RepositoryScanReport = { repository: `${repository.owner}/${repository.repo}`, findings: 0, pullRequests: {}, closed: [] };
+  const { data: details } = await octokit.rest.repos.get(repository);
+  if (details.archived || details.disabled) return { ...report, skipped: "archived or disabled" };
+  const defaultBranch = details.default_branch;
+  const { data: branch } = await octokit.rest.repos.getBranch({ ...repository, branch: defaultBranch });
+  const base = { sha: branch.commit.sha, treeSha: branch.commit.commit.tree.sha };
+
+  let config;
+  try {
+    config = await loadRepositoryConfig(octokit, repository);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    await reportConfigError(octokit, repository, error.message);
+    return { ...report, skipped: "invalid configuration" };
+  }
+  const rules = activeRules(catalog, config);
+  const limits = { ...DEFAULT_LIMITS, ...config.limits };
+  const fixSettings = fixSettingsOf(config);
+
+  const archive = await octokit.rest.repos.downloadTarballArchive({ ...repository, ref: base.sha });
+  const tarball = await readTarball(new Uint8Array(archive.data as ArrayBuffer));
+  const executable = new Set(tarball.files.filter((file) => file.executable).map((file) => file.path));
+  const files = loadWorkspaceFromFiles(tarball.files, { maxFileBytes: limits.maxFileBytes, ignorePaths: config.ignorePaths ?? [] });
+  const scanned = scanFiles(files, { rules, limits, fixSettings });
+  report.findings = scanned.findings.length;
+
+  const record = await listShipshapePullRequests(octokit, repository, new Date());
+  // A pull request closed without merging means "not this fix" until the finding changes.
+  const rejected = new Set(record.rejected.flatMap((pull) => pull.metadata?.fingerprints ?? []));
+  const proposable = scanned.findings.filter((finding) => !rejected.has(finding.fingerprint));
+  const context: SyncContext = { octokit, repository, defaultBranch, base, record, settings: pullRequestSettingsOf(config) };
+  const wantedBranches = new Set<string>();
+  for (const group of groupFixableFindings(proposable, context.settings.groupBy)) {
+    const changeset = fixFindings(scanned.workspace, group.findings, { rules, settings: fixSettings, limits });
+    if (changeset.files.length === 0) continue;
+    wantedBranches.add(group.branch);
+    const text = pullRequestText({ group, changeset, rules: catalog, repository, baseSha: base.sha, defaultBranch });
+    const writes = changeset.files.map((file) => ({ path: file.path, content: file.after, executable: executable.has(file.path) }));
+    report.pullRequests[group.branch] = await syncPullRequest(context, { branch: group.branch, text, files: writes });
+  }
+  for (const pull of [...record.open]) {
+    if (wantedBranches.has(pull.branch)) continue;
+    if (await closeObsolete(context, pull)) report.closed.push(pull.number);
+  }
+  return report;
+}

@@ -1,0 +1,485 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { activeRules } from "../../src/config/resolve.js";
+import { DEFAULT_LIMITS, fixSettingsOf, type ConfigFile, type FixSettings, type GroupBy } from "../../src/config/types.js";
+import type { Changeset } from "../../src/fixes/changeset.js";
+import { fixFindings } from "../../src/fixes/engine.js";
+import { groupFixableFindings, type FixGroup } from "../../src/github/groups.js";
+import { actionOf, MAX_TABLE_ROWS, METADATA_MARKER, pullRequestText, readMetadata, type PullRequestText } from "../../src/github/pr-text.js";
+import { loadRules } from "../../src/rules/load.js";
+import type { Rule } from "../../src/rules/types.js";
+import { scanDirectory } from "../../src/scan/scan.js";
+
+const CATALOG = loadRules();
+const GOLDEN = fileURLToPath(new URL("../fixtures/github/", import.meta.url));
+const DIGEST = "sha256:02d4a74a43b890b28bb805c1141492711fd65d46a5c63c82ff50c3dce99cd492";
+const BASE_SHA = "4f2c9a1e8b7d6c5f4e3a2b1c0d9e8f7a6b5c4d3e";
+const REPOSITORY = { owner: "acme", repo: "gitops" };
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+/** A small GitOps repository: a storefront with a web tier and a cleanup CronJob, an API, and a debug pod at the top. */
+const REPO: Record<string, string> = {
+  "apps/storefront/deployment.yaml": `# Storefront web tier, owned by team-shop.
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: storefront
+  namespace: shop
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: storefront}
+  template:
+    metadata:
+      labels: {app: storefront}
+    spec:
+      securityContext:
+        runAsNonRoot: true
+      containers:
+        - name: web
+          image: ghcr.io/acme/storefront:1.4.2@${DIGEST}
+          ports:
+            - name: http
+              containerPort: 8080
+          readinessProbe:
+            httpGet: {path: /ready, port: http}
+          resources:
+            requests: {cpu: 250m, memory: 256Mi}
+          securityContext:
+            allowPrivilegeEscalation: false
+`,
+  "apps/storefront/cleanup.yaml": `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: cart-cleanup
+  namespace: shop
+spec:
+  schedule: "17 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: cleanup
+              image: ghcr.io/acme/cart-cleanup:0.9.1@${DIGEST}
+              args: [--older-than, 30d]
+`,
+  "apps/api/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:3.0.0@${DIGEST}
+          ports: [{containerPort: 9000}]
+          livenessProbe: {tcpSocket: {port: 9000}}
+          readinessProbe: {tcpSocket: {port: 9000}}
+          resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 128Mi}}
+          securityContext: {runAsNonRoot: true}
+`,
+  "debug-pod.yaml": `apiVersion: v1
+kind: Pod
+metadata:
+  name: debug
+spec:
+  securityContext: {runAsNonRoot: true}
+  containers:
+    - name: shell
+      image: busybox:1.36@${DIGEST}
+      ports: [{containerPort: 8080}]
+      livenessProbe: {tcpSocket: {port: 8080}}
+      readinessProbe: {tcpSocket: {port: 8080}}
+      resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {memory: 32Mi}}
+`,
+};
+
+interface Repo {
+  groups: (groupBy: GroupBy) => FixGroup[];
+  /** Fixes one group the way the app does: the engine on the group's findings only. */
+  fix: (group: FixGroup, settings?: FixSettings) => Changeset;
+  text: (group: FixGroup, rules?: readonly Rule[], changeset?: Changeset) => PullRequestText;
+}
+
+/** Writes the files to a fresh folder, scans them as the app does, and fixes and describes groups of findings. */
+function repository(files: Record<string, string>, config: ConfigFile = {}, only: readonly string[] = []): Repo {
+  const root = mkdtempSync(join(tmpdir(), "shipshape-pr-text-"));
+  roots.push(root);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  const rules = activeRules(CATALOG, config, only);
+  const settings = fixSettingsOf(config);
+  const scanned = scanDirectory({ root, rules, fixSettings: settings });
+  const fix = (group: FixGroup, fixSettings = settings) => fixFindings(scanned.workspace, group.findings, { rules, settings: fixSettings, limits: DEFAULT_LIMITS });
+  return {
+    groups: (groupBy) => groupFixableFindings(scanned.findings, groupBy),
+    fix,
+    text: (group, catalog = CATALOG, changeset = fix(group)) =>
+      pullRequestText({ group, changeset, rules: catalog, repository: REPOSITORY, baseSha: BASE_SHA, defaultBranch: "main" }),
+  };
+}
+
+function only<T>(items: readonly T[]): T {
+  expect(items).toHaveLength(1);
+  return items[0] as T;
+}
+
+const groupOf = (repo: Repo, groupBy: GroupBy, key: string): FixGroup => only(repo.groups(groupBy).filter((group) => group.key === key));
+const tableRows = (body: string) => body.split("\n").filter((line) => line.startsWith("| [") || line.startsWith("| …"));
+
+describe("pullRequestText: the body", () => {
+  const repo = repository(REPO);
+
+  it("matches the golden body for a directory group with every kind of fix", () => {
+    const text = repo.text(groupOf(repo, "directory", "apps/storefront"));
+    expect(text.body).toBe(readFileSync(join(GOLDEN, "pr-body-storefront.md"), "utf8").replace(/\n$/, ""));
+  });
+
+  it("matches the golden body for a single-rule group that is not a draft", () => {
+    const text = repo.text(groupOf(repo, "rule", "privilege-escalation-allowed"));
+    expect(text.body).toBe(readFileSync(join(GOLDEN, "pr-body-privilege-escalation.md"), "utf8").replace(/\n$/, ""));
+  });
+
+  it("links every row to the file and line at the base commit, with resource and container", () => {
+    const text = repo.text(groupOf(repo, "rule", "run-as-non-root-missing"));
+    expect(tableRows(text.body)).toEqual([
+      `| [apps/storefront/cleanup.yaml:14](https://github.com/acme/gitops/blob/${BASE_SHA}/apps/storefront/cleanup.yaml#L14) | CronJob shop/cart-cleanup | cleanup | Sets securityContext.runAsNonRoot to true on container "cleanup". |`,
+    ]);
+    // Where the finding points: the container's securityContext when it has one.
+    const api = repo.text(groupOf(repo, "directory", "apps/api"));
+    expect(tableRows(api.body)).toEqual([
+      `| [apps/api/deployment.yaml:15](https://github.com/acme/gitops/blob/${BASE_SHA}/apps/api/deployment.yaml#L15) | Deployment api | api | Sets securityContext.allowPrivilegeEscalation to false on container "api". |`,
+    ]);
+  });
+
+  it("is byte-for-byte the same for the same input, whatever order the fixes and rules come in", () => {
+    const group = groupOf(repo, "all", "all");
+    const changeset = repo.fix(group);
+    const first = repo.text(group, CATALOG, changeset);
+    expect(repo.text(group, CATALOG, repo.fix(group))).toEqual(first);
+    const shuffled: Changeset = { ...changeset, applied: [...changeset.applied].reverse() };
+    expect(changeset.applied.length).toBeGreaterThan(2);
+    expect(repo.text(group, [...CATALOG].reverse(), shuffled)).toEqual(first);
+  });
+
+  it("has a rollback section and a footer that says who maintains the branch", () => {
+    const text = repo.text(groupOf(repo, "rule", "liveness-probe-missing"));
+    expect(text.body).toContain(
+      "## How to roll back\n\nRevert the merge commit of this pull request (the **Revert** button on this page opens a pull request that does it). Once that is merged, Argo CD or Flux syncs the previous state from `main` to the cluster; nothing needs to be undone by hand.",
+    );
+    expect(text.body).toContain(
+      "<sub>This pull request is maintained by Shipshape: it is updated or closed automatically as `main` changes. Pushing a commit to `shipshape/liveness-probe-missing` stops Shipshape from touching it.</sub>",
+    );
+  });
+
+  it("lists each distinct risk once, with the rules it concerns", () => {
+    const text = repo.text(groupOf(repo, "directory", "apps/storefront"));
+    const risks = text.body.split("## Before merging\n\n")[1]?.split("\n\n## ")[0]?.split("\n") ?? [];
+    // In the order of the table: the CronJob's fixes come first.
+    expect(risks.map((line) => line.slice(0, line.indexOf(":")))).toEqual([
+      "- `memory-limit-missing`, `resource-requests-missing`",
+      "- `privilege-escalation-allowed`",
+      "- `run-as-non-root-missing`",
+      "- `liveness-probe-missing`",
+    ]);
+  });
+
+  it("says so when no change carries a risk", () => {
+    const group = groupOf(repo, "rule", "privilege-escalation-allowed");
+    const changeset = repo.fix(group);
+    const riskless: Changeset = { ...changeset, applied: changeset.applied.map((fix) => ({ ...fix, risk: "" })) };
+    const text = repo.text(group, CATALOG, riskless);
+    expect(text.body).toContain("## Before merging\n\nNone of these changes is expected to affect how the workloads run; review the diff as usual.\n\n## How to roll back");
+  });
+
+  it("lists what the engine could not fix, with its reason", () => {
+    const files = {
+      "apps/cache/redis.yaml": `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: redis, namespace: cache}
+spec:
+  template:
+    spec:
+      containers:
+        - name: redis
+          image: redis:7.2.4@${DIGEST}
+          resources: {requests: {cpu: 100m, memory: 1Gi}}
+        - name: exporter
+          image: oliver006/redis_exporter:v1.58.0@${DIGEST}
+`,
+    };
+    const limited = repository(files, {}, ["memory-limit-missing"]);
+    const group = groupOf(limited, "rule", "memory-limit-missing");
+    expect(group.findings.map((finding) => finding.container)).toEqual(["redis", "exporter"]);
+    // The exporter has no memory request, and the one configured here cannot be multiplied: the engine skips it.
+    const settings = fixSettingsOf({ fixes: { resources: { requests: { memory: "plenty" } } } });
+    const changeset = limited.fix(group, settings);
+    expect(changeset.skipped).toHaveLength(1);
+    const text = limited.text(group, CATALOG, changeset);
+    expect(text.body).toContain(
+      [
+        "## Not fixed here",
+        "",
+        "Shipshape could not fix 1 finding of this group automatically:",
+        "",
+        "| File | Resource | Container | Why not |",
+        "| --- | --- | --- | --- |",
+        `| [apps/cache/redis.yaml:11](https://github.com/acme/gitops/blob/${BASE_SHA}/apps/cache/redis.yaml#L11) | StatefulSet cache/redis | exporter | the memory request "plenty" of container "exporter" is not a quantity Shipshape can multiply |`,
+        "",
+        "## Before merging",
+      ].join("\n"),
+    );
+    expect(text.body).toContain("This pull request fixes 1 finding of rule `memory-limit-missing`, in 1 file,");
+    expect(readMetadata(text.body)?.fingerprints).toEqual([group.findings[0]?.fingerprint]);
+  });
+
+  it(`shows at most ${MAX_TABLE_ROWS} rows and counts the rest`, () => {
+    const containers = Array.from({ length: 103 }, (_, index) => `        - name: c${String(index).padStart(3, "0")}\n          image: app:1@${DIGEST}\n`).join("");
+    const big = repository(
+      { "big.yaml": `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: big}\nspec:\n  template:\n    spec:\n      containers:\n${containers}` },
+      {},
+      ["privilege-escalation-allowed"],
+    );
+    const group = groupOf(big, "all", "all");
+    const text = big.text(group);
+    const rows = tableRows(text.body);
+    expect(rows).toHaveLength(MAX_TABLE_ROWS + 1);
+    expect(rows[MAX_TABLE_ROWS - 1]).toContain("| c099 |");
+    expect(rows[MAX_TABLE_ROWS]).toBe("| … | 3 more, in the diff | | |");
+    expect(text.title).toBe("Shipshape: fix 103 findings");
+    expect(readMetadata(text.body)?.fingerprints).toHaveLength(103);
+  });
+});
+
+describe("pullRequestText: titles", () => {
+  const repo = repository(REPO);
+
+  it("names what the fix does for each rule group", () => {
+    expect(repo.groups("rule").map((group) => [group.branch, repo.text(group).title])).toEqual([
+      ["shipshape/liveness-probe-missing", "Add liveness probes (liveness-probe-missing)"],
+      ["shipshape/memory-limit-missing", "Add memory limits (memory-limit-missing)"],
+      ["shipshape/privilege-escalation-allowed", "Disallow privilege escalation (privilege-escalation-allowed)"],
+      ["shipshape/resource-requests-missing", "Add CPU or memory requests (resource-requests-missing)"],
+      ["shipshape/run-as-non-root-missing", "Ensure containers do not run as root (run-as-non-root-missing)"],
+    ]);
+  });
+
+  it("counts findings and names the folder for directory groups", () => {
+    expect(repo.groups("directory").map((group) => [group.key, repo.text(group).title])).toEqual([
+      ["apps/api", "Shipshape: fix 1 finding in apps/api"],
+      ["apps/storefront", "Shipshape: fix 6 findings in apps/storefront"],
+      ["root", "Shipshape: fix 1 finding in the root folder"],
+    ]);
+  });
+
+  it("counts every finding for the all group", () => {
+    expect(repo.groups("all").map((group) => [group.branch, repo.text(group).title])).toEqual([["shipshape/all", "Shipshape: fix 8 findings"]]);
+  });
+
+  it("derives an action from every catalog rule title, and falls back for titles it cannot read", () => {
+    expect(CATALOG.map((rule) => [rule.id, actionOf(rule.title)])).toEqual([
+      ["image-digest-missing", "Ensure images are pinned by digest"],
+      ["image-tag-mutable", "Replace mutable tags"],
+      ["liveness-probe-missing", "Add liveness probes"],
+      ["memory-limit-missing", "Add memory limits"],
+      ["parse-error", "Fix: file cannot be read as configuration"],
+      ["privilege-escalation-allowed", "Disallow privilege escalation"],
+      ["readiness-probe-missing", "Add readiness probes"],
+      ["resource-requests-missing", "Add CPU or memory requests"],
+      ["run-as-non-root-missing", "Ensure containers do not run as root"],
+    ]);
+    expect(actionOf("Namespace has no network policy")).toBe("Add network policies");
+    expect(actionOf("Pod lacks resource limits.")).toBe("Add resource limits");
+    expect(actionOf("CPU throttling is too aggressive")).toBe("Fix: CPU throttling is too aggressive");
+  });
+
+  it("keeps titles to 72 characters", () => {
+    const group = groupOf(repo, "rule", "liveness-probe-missing");
+    const longTitle = CATALOG.map((rule) =>
+      rule.id === "liveness-probe-missing" ? { ...rule, title: "Container has no liveness probe that Kubernetes can use to restart it" } : rule,
+    );
+    // Too long with the rule id: the id goes (it is in the body and the branch).
+    expect(repo.text(group, longTitle).title).toBe("Add a liveness probe that Kubernetes can use to restart it");
+    const longerTitle = CATALOG.map((rule) =>
+      rule.id === "liveness-probe-missing" ? { ...rule, title: `Container has no ${"very ".repeat(20)}long probe` } : rule,
+    );
+    const shortened = repo.text(group, longerTitle).title;
+    expect(shortened).toBe(`Add a ${"very ".repeat(12)}very…`);
+    expect(shortened.length).toBeLessThanOrEqual(72);
+
+    const deep = "clusters/production/eu-west-1/namespaces/storefront/overlays/blue-green/canary";
+    const files = { [`${deep}/deployment.yaml`]: REPO["apps/api/deployment.yaml"] as string };
+    const deepRepo = repository(files);
+    const title = deepRepo.text(groupOf(deepRepo, "directory", deep)).title;
+    expect(title).toBe("Shipshape: fix 1 finding in …/storefront/overlays/blue-green/canary");
+    // A folder name with no "/" in the part that fits is cut where it must be.
+    const oneLong = `apps/${"x".repeat(80)}`;
+    const longRepo = repository({ [`${oneLong}/deployment.yaml`]: REPO["apps/api/deployment.yaml"] as string });
+    const cut = longRepo.text(groupOf(longRepo, "directory", oneLong)).title;
+    expect(cut).toBe(`Shipshape: fix 1 finding in …${"x".repeat(43)}`);
+    expect(cut).toHaveLength(72);
+  });
+});
+
+describe("pullRequestText: draft and labels", () => {
+  const repo = repository(REPO);
+
+  it("is a draft exactly when a change could break a running workload", () => {
+    expect(repo.groups("rule").map((group) => [group.key, repo.text(group).draft])).toEqual([
+      ["liveness-probe-missing", true], // a copied probe
+      ["memory-limit-missing", true], // a limit can get the container OOMKilled
+      ["privilege-escalation-allowed", false],
+      ["resource-requests-missing", false],
+      ["run-as-non-root-missing", true], // the image may run as root
+    ]);
+    expect(repo.groups("directory").map((group) => [group.key, repo.text(group).draft])).toEqual([
+      ["apps/api", false],
+      ["apps/storefront", true],
+      ["root", false],
+    ]);
+  });
+
+  it("explains the draft in the first paragraph, and only for drafts", () => {
+    const draftNote = 'It is a draft because at least one change could stop a workload from starting or serving: read "Before merging", then mark it ready for review.';
+    expect(repo.text(groupOf(repo, "rule", "liveness-probe-missing")).body.split("\n")[0]).toContain(draftNote);
+    expect(repo.text(groupOf(repo, "rule", "resource-requests-missing")).body).not.toContain("draft");
+  });
+
+  it("labels pull requests shipshape plus the categories of the rules they fix, sorted", () => {
+    expect(repo.groups("rule").map((group) => [group.key, repo.text(group).labels])).toEqual([
+      ["liveness-probe-missing", ["shipshape", "reliability"]],
+      ["memory-limit-missing", ["shipshape", "resources"]],
+      ["privilege-escalation-allowed", ["shipshape", "security"]],
+      ["resource-requests-missing", ["shipshape", "resources"]],
+      ["run-as-non-root-missing", ["shipshape", "security"]],
+    ]);
+    expect(repo.text(groupOf(repo, "all", "all")).labels).toEqual(["shipshape", "reliability", "resources", "security"]);
+  });
+});
+
+describe("metadata", () => {
+  const repo = repository(REPO);
+
+  it("round-trips: rules and the fixed findings' fingerprints, sorted, and the base commit", () => {
+    const group = groupOf(repo, "directory", "apps/storefront");
+    const text = repo.text(group);
+    expect(readMetadata(text.body)).toEqual({
+      version: 1,
+      group: "apps/storefront",
+      rules: ["liveness-probe-missing", "memory-limit-missing", "privilege-escalation-allowed", "resource-requests-missing", "run-as-non-root-missing"],
+      fingerprints: group.findings.map((finding) => finding.fingerprint).sort(),
+      baseSha: BASE_SHA,
+    });
+    expect(group.findings).toHaveLength(6);
+    expect(text.body.endsWith(" -->")).toBe(true);
+    expect(text.body.split("\n").at(-1)).toMatch(new RegExp(`^<!-- ${METADATA_MARKER}:\\{"version":1,"group":"apps/storefront","rules":\\[`));
+  });
+
+  it("reads the last well-formed block, skipping other comments people or tools added", () => {
+    const text = repo.text(groupOf(repo, "rule", "liveness-probe-missing"));
+    const edited = `<!-- shipshape:{"version":1,"group":"old","rules":[],"fingerprints":[],"baseSha":"0"} -->\n${text.body}\n<!-- shipshape:hands-off -->\nThanks!`;
+    expect(readMetadata(edited)?.group).toBe("liveness-probe-missing");
+    expect(readMetadata(edited.replace(/\n/g, "\r\n"))?.group).toBe("liveness-probe-missing");
+  });
+
+  it("returns undefined for missing or malformed blocks, and never throws", () => {
+    const garbage: (string | null | undefined)[] = [
+      undefined,
+      null,
+      "",
+      "Just a pull request.",
+      "<!-- shipshape: -->",
+      "<!-- shipshape:{ -->",
+      "<!-- shipshape:{\"version\":1 -->",
+      "<!-- shipshape:[] -->",
+      "<!-- shipshape:null -->",
+      "<!-- shipshape:\"text\" -->",
+      '<!-- shipshape:{"version":2,"group":"g","rules":[],"fingerprints":[],"baseSha":"a"} -->',
+      '<!-- shipshape:{"version":"1","group":"g","rules":[],"fingerprints":[],"baseSha":"a"} -->',
+      '<!-- shipshape:{"version":1,"rules":[],"fingerprints":[],"baseSha":"a"} -->',
+      '<!-- shipshape:{"version":1,"group":"g","rules":"a","fingerprints":[],"baseSha":"a"} -->',
+      '<!-- shipshape:{"version":1,"group":"g","rules":[],"fingerprints":[1],"baseSha":"a"} -->',
+      '<!-- shipshape:{"version":1,"group":"g","rules":[],"fingerprints":[]} -->',
+      '<!-- renovate:{"version":1,"group":"g","rules":[],"fingerprints":[],"baseSha":"a"} -->',
+      '<!-- shipshape:{"version":1,"group":"g","rules":[],"fingerprints":[],"baseSha":"a"}',
+    ];
+    for (const body of garbage) expect([body, readMetadata(body)]).toEqual([body, undefined]);
+    expect(readMetadata('<!-- shipshape:{"version":1,"group":"g","rules":[],"fingerprints":[],"baseSha":"a","extra":true} -->')).toEqual({
+      version: 1,
+      group: "g",
+      rules: [],
+      fingerprints: [],
+      baseSha: "a",
+    });
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (before, inside) => {
+        expect(() => readMetadata(`${before}<!-- shipshape:${inside} -->`)).not.toThrow();
+        expect(() => readMetadata(before)).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("escaping", () => {
+  const odd = "apps/we|rd`-->";
+  const repo = repository({
+    [`${odd}/de|ploy*.yaml`]: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: "x|y", namespace: "<!--"}
+spec:
+  template:
+    spec:
+      securityContext: {runAsNonRoot: true}
+      containers:
+        - name: "a|b\`-->c"
+          image: app:1@${DIGEST}
+          ports: [{containerPort: 80}]
+          livenessProbe: {tcpSocket: {port: 80}}
+          readinessProbe: {tcpSocket: {port: 80}}
+          resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {memory: 32Mi}}
+`,
+  });
+  const group = groupOf(repo, "directory", odd);
+  const text = repo.text(group);
+
+  it("escapes pipes, backticks and markup in table cells, and encodes the link", () => {
+    expect(tableRows(text.body)).toEqual([
+      `| [apps/we\\|rd\\\`--\\>/de\\|ploy\\*.yaml:9](https://github.com/acme/gitops/blob/${BASE_SHA}/apps/we%7Crd%60--%3E/de%7Cploy%2A.yaml#L9) | Deployment \\<!--/x\\|y | a\\|b\\\`--\\>c | Sets securityContext.allowPrivilegeEscalation to false on container "a\\|b\\\`--\\>c". |`,
+    ]);
+    expect(text.body).toContain("This pull request fixes 1 finding in apps/we\\|rd\\`--\\>/, in 1 file,");
+  });
+
+  it("keeps the metadata inside its comment: the only comment in the body is the metadata block", () => {
+    // What Markdown reads as markup once backslash escapes are taken out.
+    const markup = text.body.replace(/\\[\s\S]/g, "");
+    expect(markup.indexOf("<!--")).toBe(markup.lastIndexOf("<!--"));
+    expect(markup.indexOf("-->")).toBe(markup.length - 3);
+    expect(text.body.indexOf("-->")).toBe(text.body.length - 3);
+    expect(text.body.split("\n").at(-1)).toContain('"group":"apps/we|rd`--\\u003e"');
+    expect(readMetadata(text.body)?.group).toBe(odd);
+  });
+
+  it("keeps a group name that looks like markup or a comment end intact through the metadata", () => {
+    const fingerprints = group.findings.map((finding) => finding.fingerprint);
+    for (const key of ["--><script>alert(1)</script>", "a --!> b", "&amp; <!-- x", "\u2028\u2029"]) {
+      const renamed: FixGroup = { ...group, key, groupBy: "all" };
+      const body = repo.text(renamed).body;
+      expect(body.indexOf("-->")).toBe(body.length - 3);
+      expect(readMetadata(body)).toEqual({ version: 1, group: key, rules: ["privilege-escalation-allowed"], fingerprints, baseSha: BASE_SHA });
+    }
+  });
+});
