@@ -3,10 +3,9 @@ import { createCommit, pointBranch, type CommitBase, type FileWrite } from "./gi
 import type { GitHubClient, RepositoryName } from "./octokit.js";
 import { statusOf } from "./octokit.js";
 import { readMetadata, type PullRequestText } from "./pr-text.js";
-import { hasForeignCommits, type PullRequestsOnRecord, type ShipshapePullRequest } from "./pull-requests.js";
+import { HANDS_OFF_MARKER, hasForeignCommits, OBSOLETE_MARKER, type PullRequestsOnRecord, type ShipshapePullRequest } from "./pull-requests.js";
 
-/** Marks a pull request that people have pushed to: Shipshape said so once and leaves it alone from then on. */
-export const HANDS_OFF_MARKER = "<!-- shipshape:hands-off -->";
+export { HANDS_OFF_MARKER } from "./pull-requests.js";
 
 export type SyncOutcome = "opened" | "updated" | "unchanged" | "left-alone" | "limited";
 
@@ -93,7 +92,8 @@ export async function closeObsolete(context: SyncContext, pull: ShipshapePullReq
     issue_number: pull.number,
     body: `Shipshape no longer finds what this pull request fixes on ${context.defaultBranch}, so it is closing it and deleting its branch.`,
   });
-  await octokit.rest.pulls.update({ ...repository, pull_number: pull.number, state: "closed" });
+  // Marked, so that the closed pull request does not read as people's "not this fix" should the finding come back.
+  await octokit.rest.pulls.update({ ...repository, pull_number: pull.number, state: "closed", body: `${pull.body}\n${OBSOLETE_MARKER}` });
   await octokit.rest.git.deleteRef({ ...repository, ref: `heads/${pull.branch}` });
   return true;
 }

@@ -22,6 +22,11 @@ export interface PullRequestsOnRecord {
   openedLastHour: number;
 }
 
+/** Marks a pull request that people have pushed to: Shipshape said so once and leaves it alone from then on. */
+export const HANDS_OFF_MARKER = "<!-- shipshape:hands-off -->";
+/** Marks a pull request Shipshape closed itself because what it fixed was gone: closing it was no "not this fix" from people. */
+export const OBSOLETE_MARKER = "<!-- shipshape:obsolete -->";
+
 const PAGE = 100;
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -34,7 +39,8 @@ export async function listShipshapePullRequests(octokit: GitHubClient, repositor
   const fullName = `${repository.owner}/${repository.repo}`.toLowerCase();
   const ours = (list: typeof open.data) =>
     list
-      .filter((pull) => pull.head.ref.startsWith(BRANCH_PREFIX) && pull.head.repo?.full_name.toLowerCase() === fullName)
+      // Opened by an app (Shipshape's bot account), not by a person who named a branch `shipshape/…`.
+      .filter((pull) => pull.head.ref.startsWith(BRANCH_PREFIX) && pull.head.repo?.full_name.toLowerCase() === fullName && pull.user?.type === "Bot")
       .map(
         (pull): ShipshapePullRequest => ({
           number: pull.number,
@@ -52,7 +58,8 @@ export async function listShipshapePullRequests(octokit: GitHubClient, repositor
   const since = now.getTime() - HOUR_MS;
   return {
     open: openOurs,
-    rejected: closedOurs.filter((pull) => !pull.merged),
+    // A hands-off pull request that people close is theirs to close: its comment promises the fixes afresh.
+    rejected: closedOurs.filter((pull) => !pull.merged && !pull.body.includes(HANDS_OFF_MARKER) && !pull.body.includes(OBSOLETE_MARKER)),
     openedLastHour: [...openOurs, ...closedOurs].filter((pull) => Date.parse(pull.createdAt) >= since).length,
   };
 }

@@ -1,7 +1,8 @@
 import deepmerge from "deepmerge";
-import { validateConfig } from "../config/load.js";
+import { ConfigError, validateConfig } from "../config/load.js";
 import type { ConfigFile } from "../config/types.js";
 import type { GitHubClient, RepositoryName } from "./octokit.js";
+import { statusOf } from "./octokit.js";
 
 export const CONFIG_PATH = ".github/shipshape.yml";
 
@@ -10,13 +11,48 @@ export const CONFIG_PATH = ".github/shipshape.yml";
  * `_extends` (an organisation's `.github` repository, say) merged in deeply,
  * then validated. Throws ConfigError with the exact problem.
  */
-export async function loadRepositoryConfig(octokit: GitHubClient, repository: RepositoryName): Promise<ConfigFile> {
-  const { config, files } = await octokit.config.get({
-    ...repository,
-    path: CONFIG_PATH,
-    defaults: (configs) => deepmerge.all([{}, ...configs]) as Record<string, unknown>,
-  });
+export async function loadRepositoryConfig(octokit: GitHubClient, repository: RepositoryName, commit: string): Promise<ConfigFile> {
+  let result;
+  try {
+    result = await octokit.config.get({
+      ...repository,
+      path: CONFIG_PATH,
+      // The config of the commit being scanned, not of whatever the branch points at a moment later.
+      branch: commit,
+      defaults: (configs) => deepmerge.all([{}, ...configs]) as Record<string, unknown>,
+    });
+  } catch (error) {
+    throw pluginConfigError(error, repository) ?? error;
+  }
+  const { config, files } = result;
   if (!files.some((file) => file.config !== null)) return {};
   const { _extends: _ignored, ...settings } = config as Record<string, unknown>;
   return validateConfig(settings, CONFIG_PATH);
+}
+
+const PLUGIN_PREFIX = "[@probot/octokit-plugin-config] ";
+const PARSE_FAILURE = /^Configuration could not be parsed from (\S+) \((.+)\)$/;
+
+/**
+ * Probot's config plugin throws plain errors for files people can fix (not YAML,
+ * not a mapping, a bad `_extends`): those become ConfigErrors, so the repository
+ * hears about them. Errors of requests (with an HTTP status) stay as they are.
+ */
+function pluginConfigError(error: unknown, repository: RepositoryName): ConfigError | undefined {
+  if (!(error instanceof Error) || statusOf(error) !== undefined || !error.message.startsWith(PLUGIN_PREFIX)) return undefined;
+  const message = error.message.slice(PLUGIN_PREFIX.length);
+  const parse = PARSE_FAILURE.exec(message);
+  if (!parse) return new ConfigError(message);
+  const [, url = "", reason = ""] = parse;
+  const cause = error.cause instanceof Error ? `: ${error.cause.message.trimEnd()}` : "";
+  return new ConfigError(`${fileOf(url, repository)}: ${reason === "invalid YAML" ? "not valid YAML" : reason}${cause}`);
+}
+
+/** `.github/shipshape.yml` for the repository's own file, `owner/repo:path` (as `_extends` writes it) for another's. */
+function fileOf(url: string, repository: RepositoryName): string {
+  const match = /\/repos\/([^/]+)\/([^/]+)\/contents\/([^?]+)/.exec(url);
+  if (!match) return url;
+  const [, owner = "", repo = "", path = ""] = match;
+  const file = decodeURIComponent(path);
+  return owner.toLowerCase() === repository.owner.toLowerCase() && repo.toLowerCase() === repository.repo.toLowerCase() ? file : `${owner}/${repo}:${file}`;
 }

@@ -38,7 +38,7 @@ export async function scanRepository(octokit: GitHubClient, repository: Reposito
 
   let config;
   try {
-    config = await loadRepositoryConfig(octokit, repository);
+    config = await loadRepositoryConfig(octokit, repository, base.sha);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     await reportConfigError(octokit, repository, error.message);

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { Probot, Server } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
+import { freePort } from "./free-port.js";
 import { healthHandler, readinessFromEnv, type Readiness } from "../../src/app/health.js";
 
 const READY: Readiness = { appLoaded: () => true, hasPrivateKey: true, hasWebhookSecret: true };
@@ -186,7 +187,7 @@ describe("inside Probot's server", () => {
       Probot: Probot.defaults({ appId: 1, privateKey, secret: "s3cret" }),
       log: pino({ level: "silent" }),
       host: "127.0.0.1",
-      port: 0,
+      port: await freePort(),
     });
     let loaded = false;
     await probotServer.load((_app, { addHandler }) => {

@@ -1,0 +1,511 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  API,
+  BASE_SHA,
+  BOT,
+  type Call,
+  comparisonJson,
+  errorLogs,
+  FIXTURES,
+  mockPullRequestListings,
+  mockRepositoryRead,
+  OWNER,
+  PERSON,
+  PULL_LISTING_CALLS,
+  pullRequestJson,
+  type PullRequestFields,
+  pushEvent,
+  recordCalls,
+  REPO,
+  repositoryReadCalls,
+  scanReports,
+  sign,
+  startApp,
+  type TestApp,
+  TREE_SHA,
+  watchUnmatched,
+} from "./harness.js";
+
+const repoPath = `/repos/${OWNER}/${REPO}`;
+const golden = (name: string) => readFileSync(join(FIXTURES, "expected", name), "utf8");
+const fixture = (name: string) => join(FIXTURES, name);
+const deploymentOf = (name: string) => readFileSync(join(FIXTURES, name, "apps", "web", "deployment.yaml"), "utf8");
+
+/** main after someone else's commit: the repository's content is unchanged, its head is not. */
+const MOVED_SHA = "d".repeat(40);
+const MOVED_TREE_SHA = "f".repeat(40);
+/** The single commits Shipshape made on its branches when it opened the pull requests (on BASE_SHA). */
+const LIVENESS_HEAD = "1a".repeat(20);
+const PRIVILEGE_HEAD = "2b".repeat(20);
+const PERSON_COMMIT = "3c".repeat(20);
+
+const LIVENESS = "shipshape/liveness-probe-missing";
+const PRIVILEGE = "shipshape/privilege-escalation-allowed";
+const LIVENESS_TITLE = "Add liveness probes (liveness-probe-missing)";
+const PRIVILEGE_TITLE = "Disallow privilege escalation (privilege-escalation-allowed)";
+/** The pull requests the install scan opened (test/app/install.test.ts makes exactly these bodies). */
+const LIVENESS_BODY = golden("pr-liveness-probe-missing.md");
+const PRIVILEGE_BODY = golden("pr-privilege-escalation-allowed.md");
+const LIVENESS_FIX = "          livenessProbe:\n            httpGet:\n              path: /readyz\n              port: http\n";
+const PRIVILEGE_FIX = "          securityContext:\n            allowPrivilegeEscalation: false\n";
+
+const HANDS_OFF_COMMENT =
+  "Someone pushed commits to this branch, so Shipshape will no longer update it: it is yours now. Close it to have Shipshape propose these fixes afresh.";
+const OBSOLETE_COMMENT = "Shipshape no longer finds what this pull request fixes on main, so it is closing it and deleting its branch.";
+
+const commitMessage = (title: string) => `${title}\n\nMade by Shipshape; the pull request says what changed and why.`;
+const refPath = (branch: string) => `${repoPath}/git/refs/${encodeURIComponent(`heads/${branch}`)}`;
+const comparePath = (branch: string) => `${repoPath}/compare/main...${encodeURIComponent(branch)}`;
+/** A body Shipshape wrote on BASE_SHA, as it writes it on another base. */
+const rebased = (body: string, sha: string) => body.replaceAll(BASE_SHA, sha).replace(` at ${BASE_SHA.slice(0, 7)}.`, ` at ${sha.slice(0, 7)}.`);
+
+const livenessPull = (fields: Partial<PullRequestFields> = {}) =>
+  pullRequestJson({ number: 11, branch: LIVENESS, title: LIVENESS_TITLE, body: LIVENESS_BODY, headSha: LIVENESS_HEAD, draft: true, ...fields });
+const privilegePull = (fields: Partial<PullRequestFields> = {}) =>
+  pullRequestJson({ number: 12, branch: PRIVILEGE, title: PRIVILEGE_TITLE, body: PRIVILEGE_BODY, headSha: PRIVILEGE_HEAD, ...fields });
+
+const pushToMain = (after = BASE_SHA) => pushEvent({ ref: "refs/heads/main", before: "0123456789abcdef".repeat(2) + "01234567", after });
+
+describe("pull requests over their lifetime", () => {
+  let app: TestApp;
+  let github: nock.Scope;
+  let calls: Call[];
+  let unmatched: ReturnType<typeof watchUnmatched>;
+
+  beforeEach(async () => {
+    nock.disableNetConnect();
+    app = await startApp();
+    github = nock(API);
+    calls = recordCalls(github);
+    unmatched = watchUnmatched();
+  });
+  afterEach(() => {
+    unmatched.stop();
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  /** Every mocked call was made, no other call was attempted and no scan failed. */
+  const expectAllAnswered = () => {
+    expect(unmatched.requests).toEqual([]);
+    expect(errorLogs(app)).toEqual([]);
+    expect(github.pendingMocks()).toEqual([]);
+  };
+
+  describe("pushes", () => {
+    it("a push to the default branch with nothing to fix makes the read calls only", async () => {
+      await mockRepositoryRead(github, { fixtureDir: fixture("clean") });
+      mockPullRequestListings(github);
+
+      await app.deliver("push", pushToMain());
+
+      expectAllAnswered();
+      expect(calls).toEqual([...repositoryReadCalls(), ...PULL_LISTING_CALLS]);
+      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 0, pullRequests: {}, closed: [] }]);
+    });
+
+    it("a push to another branch, a tag or a deleted branch makes no call at all, not even for a token", async () => {
+      await app.deliver("push", pushEvent({ ref: "refs/heads/feature", before: BASE_SHA, after: MOVED_SHA }));
+      await app.deliver("push", pushEvent({ ref: "refs/tags/v1.0.0", before: "0".repeat(40), after: BASE_SHA }));
+      // Shipshape deleting its own branch (after closing a pull request) sends one of these.
+      await app.deliver("push", pushEvent({ ref: `refs/heads/${LIVENESS}`, before: LIVENESS_HEAD, after: "0".repeat(40), deleted: true }));
+      // GitHub does not let the default branch be deleted; should such a push arrive, it has nothing to scan.
+      await app.deliver("push", pushEvent({ ref: "refs/heads/main", before: BASE_SHA, after: "0".repeat(40), deleted: true }));
+
+      expect(unmatched.requests).toEqual([]);
+      expect(errorLogs(app)).toEqual([]);
+      expect(calls).toEqual([]);
+      expect(scanReports(app)).toEqual([]);
+    });
+  });
+
+  describe("a fix merged some other way", () => {
+    it("closes Shipshape's open pull request with a comment and deletes its branch", async () => {
+      await mockRepositoryRead(github, { fixtureDir: fixture("clean") });
+      mockPullRequestListings(github, { open: [livenessPull()] });
+      github
+        .post(`${repoPath}/issues/11/comments`)
+        .reply(201, { id: 1, body: OBSOLETE_COMMENT })
+        .patch(`${repoPath}/pulls/11`)
+        .reply(200, { number: 11, state: "closed" })
+        .delete(refPath(LIVENESS))
+        .reply(204);
+
+      await app.deliver("push", pushToMain());
+
+      expectAllAnswered();
+      expect(calls).toEqual([
+        ...repositoryReadCalls(),
+        ...PULL_LISTING_CALLS,
+        [`POST ${repoPath}/issues/11/comments`, { body: OBSOLETE_COMMENT }],
+        [`PATCH ${repoPath}/pulls/11`, { state: "closed", body: `${LIVENESS_BODY}\n<!-- shipshape:obsolete -->` }],
+        [`DELETE ${refPath(LIVENESS)}`, undefined],
+      ]);
+      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 0, pullRequests: {}, closed: [11] }]);
+    });
+
+    it("proposes the fix again when the finding comes back after Shipshape closed its pull request", async () => {
+      await mockRepositoryRead(github, { fixtureDir: fixture("clean") });
+      mockPullRequestListings(github, { open: [livenessPull()] });
+      let closingBody = "";
+      github
+        .post(`${repoPath}/issues/11/comments`)
+        .reply(201, {})
+        .patch(`${repoPath}/pulls/11`, (body: { body?: string }) => ((closingBody = body.body ?? LIVENESS_BODY), true))
+        .reply(200, {})
+        .delete(refPath(LIVENESS))
+        .reply(204);
+      await app.deliver("push", pushToMain());
+      expectAllAnswered();
+
+      // The fix is reverted on main: the same finding, the same fingerprint. The pull request Shipshape closed is no "no" from people.
+      calls.length = 0;
+      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing"), head: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA }, token: false });
+      mockPullRequestListings(github, { closed: [livenessPull({ body: closingBody, closedAt: "2024-05-03T08:00:00Z", mergedAt: null })] });
+      github
+        .post(`${repoPath}/git/trees`)
+        .reply(201, { sha: "70".repeat(20) })
+        .post(`${repoPath}/git/commits`)
+        .reply(201, { sha: "c0".repeat(20) })
+        .post(`${repoPath}/git/refs`)
+        .reply(201, {})
+        .post(`${repoPath}/pulls`)
+        .reply(201, { number: 13 })
+        .post(`${repoPath}/issues/13/labels`)
+        .reply(200, []);
+
+      await app.deliver("push", pushToMain(MOVED_SHA));
+
+      expectAllAnswered();
+      expect(calls).toEqual([
+        ...repositoryReadCalls({ head: MOVED_SHA, token: false }),
+        ...PULL_LISTING_CALLS,
+        [`POST ${repoPath}/git/trees`, { base_tree: MOVED_TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deploymentOf("probe-missing")}${LIVENESS_FIX}` }] }],
+        [`POST ${repoPath}/git/commits`, { message: commitMessage(LIVENESS_TITLE), tree: "70".repeat(20), parents: [MOVED_SHA] }],
+        [`POST ${repoPath}/git/refs`, { ref: `refs/heads/${LIVENESS}`, sha: "c0".repeat(20) }],
+        [`POST ${repoPath}/pulls`, { title: LIVENESS_TITLE, body: rebased(LIVENESS_BODY, MOVED_SHA), head: LIVENESS, base: "main", draft: true }],
+        [`POST ${repoPath}/issues/13/labels`, { labels: ["shipshape", "reliability"] }],
+      ]);
+    });
+
+    it("leaves alone a pull request a person opened from a shipshape/ branch", async () => {
+      await mockRepositoryRead(github, { fixtureDir: fixture("clean") });
+      mockPullRequestListings(github, {
+        open: [pullRequestJson({ number: 21, branch: "shipshape/setup", title: "Add a Shipshape config", body: "Configures Shipshape for this repository.", user: PERSON })],
+      });
+
+      await app.deliver("push", pushToMain());
+
+      expectAllAnswered();
+      expect(calls).toEqual([...repositoryReadCalls(), ...PULL_LISTING_CALLS]);
+      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 0, pullRequests: {}, closed: [] }]);
+    });
+  });
+
+  describe("keeping open pull requests up to date", () => {
+    it("writes nothing when the open pull requests were made on the same base for the same findings", async () => {
+      await mockRepositoryRead(github, { fixtureDir: fixture("repo") });
+      mockPullRequestListings(github, { open: [livenessPull(), privilegePull()] });
+
+      await app.deliver("push", pushToMain());
+
+      expectAllAnswered();
+      expect(calls).toEqual([...repositoryReadCalls(), ...PULL_LISTING_CALLS]);
+      expect(scanReports(app)).toEqual([
+        { repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "unchanged", [PRIVILEGE]: "unchanged" }, closed: [] },
+      ]);
+    });
+
+    it("rebuilds each pull request's single commit on the new base when main moved, and opens none", async () => {
+      await mockRepositoryRead(github, { fixtureDir: fixture("repo"), head: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA } });
+      mockPullRequestListings(github, { open: [livenessPull(), privilegePull()] });
+      const botCommit = (sha: string, title: string) => comparisonJson([{ sha, author: { login: BOT.login, type: "Bot" }, message: commitMessage(title) }]);
+      github
+        .get(comparePath(LIVENESS))
+        .query({ per_page: 100 })
+        .reply(200, botCommit(LIVENESS_HEAD, LIVENESS_TITLE))
+        .post(`${repoPath}/git/trees`)
+        .reply(201, { sha: "71".repeat(20) })
+        .post(`${repoPath}/git/commits`)
+        .reply(201, { sha: "c1".repeat(20) })
+        .patch(refPath(LIVENESS))
+        .reply(200, {})
+        .patch(`${repoPath}/pulls/11`)
+        .reply(200, {})
+        .get(comparePath(PRIVILEGE))
+        .query({ per_page: 100 })
+        .reply(200, botCommit(PRIVILEGE_HEAD, PRIVILEGE_TITLE))
+        .post(`${repoPath}/git/trees`)
+        .reply(201, { sha: "72".repeat(20) })
+        .post(`${repoPath}/git/commits`)
+        .reply(201, { sha: "c2".repeat(20) })
+        .patch(refPath(PRIVILEGE))
+        .reply(200, {})
+        .patch(`${repoPath}/pulls/12`)
+        .reply(200, {});
+
+      await app.deliver("push", pushToMain(MOVED_SHA));
+
+      expectAllAnswered();
+      const deployment = deploymentOf("repo");
+      expect(calls).toEqual([
+        ...repositoryReadCalls({ head: MOVED_SHA }),
+        ...PULL_LISTING_CALLS,
+        [`GET ${comparePath(LIVENESS)}?per_page=100`, undefined],
+        [`POST ${repoPath}/git/trees`, { base_tree: MOVED_TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deployment}${LIVENESS_FIX}` }] }],
+        [`POST ${repoPath}/git/commits`, { message: commitMessage(LIVENESS_TITLE), tree: "71".repeat(20), parents: [MOVED_SHA] }],
+        [`PATCH ${refPath(LIVENESS)}`, { sha: "c1".repeat(20), force: true }],
+        [`PATCH ${repoPath}/pulls/11`, { title: LIVENESS_TITLE, body: rebased(LIVENESS_BODY, MOVED_SHA) }],
+        [`GET ${comparePath(PRIVILEGE)}?per_page=100`, undefined],
+        [`POST ${repoPath}/git/trees`, { base_tree: MOVED_TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deployment}${PRIVILEGE_FIX}` }] }],
+        [`POST ${repoPath}/git/commits`, { message: commitMessage(PRIVILEGE_TITLE), tree: "72".repeat(20), parents: [MOVED_SHA] }],
+        [`PATCH ${refPath(PRIVILEGE)}`, { sha: "c2".repeat(20), force: true }],
+        [`PATCH ${repoPath}/pulls/12`, { title: PRIVILEGE_TITLE, body: rebased(PRIVILEGE_BODY, MOVED_SHA) }],
+      ]);
+      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "updated", [PRIVILEGE]: "updated" }, closed: [] }]);
+    });
+  });
+
+  describe("a person's commit on Shipshape's branch", () => {
+    const handsOffBody = `${LIVENESS_BODY}\n<!-- shipshape:hands-off -->`;
+
+    it("makes Shipshape say so once, mark the pull request and write nothing to the branch", async () => {
+      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing"), head: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA } });
+      mockPullRequestListings(github, { open: [livenessPull({ headSha: PERSON_COMMIT })] });
+      github
+        .get(comparePath(LIVENESS))
+        .query({ per_page: 100 })
+        .reply(
+          200,
+          comparisonJson([
+            { sha: LIVENESS_HEAD, author: { login: BOT.login, type: "Bot" }, message: commitMessage(LIVENESS_TITLE) },
+            { sha: PERSON_COMMIT, author: { login: PERSON.login, type: "User" }, message: "Probe /healthz, not /readyz" },
+          ]),
+        )
+        .post(`${repoPath}/issues/11/comments`)
+        .reply(201, {})
+        .patch(`${repoPath}/pulls/11`)
+        .reply(200, {});
+
+      await app.deliver("push", pushToMain(MOVED_SHA));
+
+      expectAllAnswered();
+      expect(calls).toEqual([
+        ...repositoryReadCalls({ head: MOVED_SHA }),
+        ...PULL_LISTING_CALLS,
+        [`GET ${comparePath(LIVENESS)}?per_page=100`, undefined],
+        [`POST ${repoPath}/issues/11/comments`, { body: HANDS_OFF_COMMENT }],
+        [`PATCH ${repoPath}/pulls/11`, { body: handsOffBody }],
+      ]);
+      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 1, pullRequests: { [LIVENESS]: "left-alone" }, closed: [] }]);
+    });
+
+    it("makes no call about the pull request once it is marked, even when main moves or the finding goes away", async () => {
+      const marked = livenessPull({ body: handsOffBody, headSha: PERSON_COMMIT });
+      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing"), head: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA } });
+      mockPullRequestListings(github, { open: [marked] });
+      await app.deliver("push", pushToMain(MOVED_SHA));
+
+      expectAllAnswered();
+      expect(calls).toEqual([...repositoryReadCalls({ head: MOVED_SHA }), ...PULL_LISTING_CALLS]);
+
+      // Fixed on main some other way: a pull request people own is theirs to close.
+      calls.length = 0;
+      await mockRepositoryRead(github, { fixtureDir: fixture("clean"), token: false });
+      mockPullRequestListings(github, { open: [marked] });
+      await app.deliver("push", pushToMain());
+
+      expectAllAnswered();
+      expect(calls).toEqual([...repositoryReadCalls({ token: false }), ...PULL_LISTING_CALLS]);
+      expect(scanReports(app)).toEqual([
+        { repository: `${OWNER}/${REPO}`, findings: 1, pullRequests: { [LIVENESS]: "left-alone" }, closed: [] },
+        { repository: `${OWNER}/${REPO}`, findings: 0, pullRequests: {}, closed: [] },
+      ]);
+    });
+
+    it("proposes the fixes afresh once the person closes the pull request, as the comment promised", async () => {
+      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing") });
+      mockPullRequestListings(github, { closed: [livenessPull({ body: handsOffBody, headSha: PERSON_COMMIT, closedAt: "2024-05-04T08:00:00Z", mergedAt: null })] });
+      github
+        .post(`${repoPath}/git/trees`)
+        .reply(201, { sha: "73".repeat(20) })
+        .post(`${repoPath}/git/commits`)
+        .reply(201, { sha: "c3".repeat(20) })
+        // Closing a pull request does not delete its branch.
+        .post(`${repoPath}/git/refs`)
+        .reply(422, { message: "Reference already exists", documentation_url: "https://docs.github.com/rest/git/refs#create-a-reference", status: "422" })
+        .patch(refPath(LIVENESS))
+        .reply(200, {})
+        .post(`${repoPath}/pulls`)
+        .reply(201, { number: 14 })
+        .post(`${repoPath}/issues/14/labels`)
+        .reply(200, []);
+
+      await app.deliver("push", pushToMain());
+
+      expectAllAnswered();
+      expect(calls).toEqual([
+        ...repositoryReadCalls(),
+        ...PULL_LISTING_CALLS,
+        [`POST ${repoPath}/git/trees`, { base_tree: TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deploymentOf("probe-missing")}${LIVENESS_FIX}` }] }],
+        [`POST ${repoPath}/git/commits`, { message: commitMessage(LIVENESS_TITLE), tree: "73".repeat(20), parents: [BASE_SHA] }],
+        [`POST ${repoPath}/git/refs`, { ref: `refs/heads/${LIVENESS}`, sha: "c3".repeat(20) }],
+        [`PATCH ${refPath(LIVENESS)}`, { sha: "c3".repeat(20), force: true }],
+        [`POST ${repoPath}/pulls`, { title: LIVENESS_TITLE, body: LIVENESS_BODY, head: LIVENESS, base: "main", draft: true }],
+        [`POST ${repoPath}/issues/14/labels`, { labels: ["shipshape", "reliability"] }],
+      ]);
+    });
+  });
+
+  describe("a pull request closed without merging", () => {
+    const rejected = () => livenessPull({ closedAt: "2024-05-02T16:00:00Z", mergedAt: null });
+
+    it("means the same fix is not proposed again", async () => {
+      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing") });
+      mockPullRequestListings(github, { closed: [rejected()] });
+
+      await app.deliver("push", pushToMain());
+
+      expectAllAnswered();
+      expect(calls).toEqual([...repositoryReadCalls(), ...PULL_LISTING_CALLS]);
+      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 1, pullRequests: {}, closed: [] }]);
+    });
+
+    it("does not stop a fix for a finding that changed since (another container)", async () => {
+      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing-renamed") });
+      mockPullRequestListings(github, { closed: [rejected()] });
+      github
+        .post(`${repoPath}/git/trees`)
+        .reply(201, { sha: "74".repeat(20) })
+        .post(`${repoPath}/git/commits`)
+        .reply(201, { sha: "c4".repeat(20) })
+        .post(`${repoPath}/git/refs`)
+        .reply(422, { message: "Reference already exists", status: "422" })
+        .patch(refPath(LIVENESS))
+        .reply(200, {})
+        .post(`${repoPath}/pulls`)
+        .reply(201, { number: 15 })
+        .post(`${repoPath}/issues/15/labels`)
+        .reply(200, []);
+
+      await app.deliver("push", pushToMain());
+
+      expectAllAnswered();
+      const body = golden("pr-liveness-probe-missing-storefront.md");
+      expect(calls).toEqual([
+        ...repositoryReadCalls(),
+        ...PULL_LISTING_CALLS,
+        [`POST ${repoPath}/git/trees`, { base_tree: TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deploymentOf("probe-missing-renamed")}${LIVENESS_FIX}` }] }],
+        [`POST ${repoPath}/git/commits`, { message: commitMessage(LIVENESS_TITLE), tree: "74".repeat(20), parents: [BASE_SHA] }],
+        [`POST ${repoPath}/git/refs`, { ref: `refs/heads/${LIVENESS}`, sha: "c4".repeat(20) }],
+        [`PATCH ${refPath(LIVENESS)}`, { sha: "c4".repeat(20), force: true }],
+        [`POST ${repoPath}/pulls`, { title: LIVENESS_TITLE, body, head: LIVENESS, base: "main", draft: true }],
+        [`POST ${repoPath}/issues/15/labels`, { labels: ["shipshape", "reliability"] }],
+      ]);
+      // The new pull request is for the new finding only.
+      const rejectedPrint = JSON.parse(/<!-- shipshape:(.*) -->/.exec(LIVENESS_BODY)?.[1] ?? "null").fingerprints as string[];
+      const proposedPrint = JSON.parse(/<!-- shipshape:(.*) -->/.exec(body)?.[1] ?? "null").fingerprints as string[];
+      expect(proposedPrint).toHaveLength(1);
+      expect(proposedPrint).not.toEqual(rejectedPrint);
+    });
+
+    it("is told apart from a merged one: a finding that came back after its fix was merged is proposed again", async () => {
+      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing") });
+      mockPullRequestListings(github, { closed: [livenessPull({ closedAt: "2024-05-02T16:00:00Z", mergedAt: "2024-05-02T16:00:00Z" })] });
+      github
+        .post(`${repoPath}/git/trees`)
+        .reply(201, { sha: "75".repeat(20) })
+        .post(`${repoPath}/git/commits`)
+        .reply(201, { sha: "c5".repeat(20) })
+        .post(`${repoPath}/git/refs`)
+        .reply(201, {})
+        .post(`${repoPath}/pulls`)
+        .reply(201, { number: 16 })
+        .post(`${repoPath}/issues/16/labels`)
+        .reply(200, []);
+
+      await app.deliver("push", pushToMain());
+
+      expectAllAnswered();
+      expect(calls).toEqual([
+        ...repositoryReadCalls(),
+        ...PULL_LISTING_CALLS,
+        [`POST ${repoPath}/git/trees`, { base_tree: TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deploymentOf("probe-missing")}${LIVENESS_FIX}` }] }],
+        [`POST ${repoPath}/git/commits`, { message: commitMessage(LIVENESS_TITLE), tree: "75".repeat(20), parents: [BASE_SHA] }],
+        [`POST ${repoPath}/git/refs`, { ref: `refs/heads/${LIVENESS}`, sha: "c5".repeat(20) }],
+        [`POST ${repoPath}/pulls`, { title: LIVENESS_TITLE, body: LIVENESS_BODY, head: LIVENESS, base: "main", draft: true }],
+        [`POST ${repoPath}/issues/16/labels`, { labels: ["shipshape", "reliability"] }],
+      ]);
+    });
+  });
+
+  describe("limits", () => {
+    it("opens no pull request beyond pullRequests.maxOpen", async () => {
+      await mockRepositoryRead(github, { fixtureDir: fixture("repo"), config: "pullRequests:\n  maxOpen: 1\n" });
+      mockPullRequestListings(github, { open: [privilegePull()] });
+
+      await app.deliver("push", pushToMain());
+
+      expectAllAnswered();
+      expect(calls).toEqual([...repositoryReadCalls({ config: true }), ...PULL_LISTING_CALLS]);
+      expect(scanReports(app)).toEqual([
+        { repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "limited", [PRIVILEGE]: "unchanged" }, closed: [] },
+      ]);
+    });
+
+    it("opens no pull request beyond pullRequests.maxPerHour, counting one opened and merged in the last hour", async () => {
+      await mockRepositoryRead(github, { fixtureDir: fixture("repo"), config: "pullRequests:\n  maxPerHour: 1\n" });
+      const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString().replace(/\.\d+Z$/, "Z");
+      mockPullRequestListings(github, {
+        closed: [pullRequestJson({ number: 10, branch: "shipshape/image-tag-mutable", body: null, createdAt: minutesAgo(20), closedAt: minutesAgo(5), mergedAt: minutesAgo(5) })],
+      });
+
+      await app.deliver("push", pushToMain());
+
+      expectAllAnswered();
+      expect(calls).toEqual([...repositoryReadCalls({ config: true }), ...PULL_LISTING_CALLS]);
+      expect(scanReports(app)).toEqual([
+        { repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "limited", [PRIVILEGE]: "limited" }, closed: [] },
+      ]);
+    });
+  });
+
+  describe("pushes that arrive while a scan runs", () => {
+    it("make one more scan after it, never one alongside it", async () => {
+      let started!: () => void;
+      const firstScanStarted = new Promise<void>((resolve) => (started = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      // The first scan waits at its first call about the repository until the other pushes are in.
+      await mockRepositoryRead(github, {
+        fixtureDir: fixture("clean"),
+        hold: async () => {
+          started();
+          await released;
+        },
+      });
+      mockPullRequestListings(github);
+      await mockRepositoryRead(github, { fixtureDir: fixture("clean"), token: false });
+      mockPullRequestListings(github);
+      const receive = (after: string) => {
+        const body = JSON.stringify(pushToMain(after));
+        return app.probot.webhooks.verifyAndReceive({ id: `push-${after}`, name: "push", payload: body, signature: sign(body) });
+      };
+
+      await receive(BASE_SHA);
+      await firstScanStarted;
+      await receive("4d".repeat(20));
+      await receive("5e".repeat(20));
+      release();
+      await app.queue.idle();
+
+      expectAllAnswered();
+      // In series: the second scan starts after the first one's last call.
+      expect(calls).toEqual([...repositoryReadCalls(), ...PULL_LISTING_CALLS, ...repositoryReadCalls({ token: false }), ...PULL_LISTING_CALLS]);
+      expect(scanReports(app)).toHaveLength(2);
+    });
+  });
+});
