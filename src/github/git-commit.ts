@@ -31,8 +31,15 @@ export async function createCommit(octokit: GitHubClient, repository: Repository
   return commit.data.sha;
 }
 
-/** Points `shipshape/…` at the commit: created when new, moved (forced) when Shipshape owns every commit on it. */
-export async function pointBranch(octokit: GitHubClient, repository: RepositoryName, branch: string, sha: string, exists: boolean): Promise<void> {
+/** The branch exists with commits Shipshape did not make: they are people's, and stay. */
+export class BranchTakenError extends Error {}
+
+/**
+ * Points `shipshape/…` at the commit: created when new, moved (forced) when
+ * Shipshape owns every commit on it. `exists` says the caller checked that
+ * already; a branch found in the way is checked here before it is moved.
+ */
+export async function pointBranch(octokit: GitHubClient, repository: RepositoryName, branch: string, sha: string, exists: boolean, defaultBranch: string): Promise<void> {
   // The one guard between a bug and a force-push to someone's branch.
   if (!branch.startsWith(BRANCH_PREFIX)) throw new Error(`refusing to write to ${branch}: Shipshape only writes to ${BRANCH_PREFIX}* branches`);
   if (!exists) {
@@ -40,8 +47,12 @@ export async function pointBranch(octokit: GitHubClient, repository: RepositoryN
       await octokit.rest.git.createRef({ ...repository, ref: `refs/heads/${branch}`, sha });
       return;
     } catch (error) {
-      // 422: another replica (or a stale listing) made the branch first; it is ours to move.
+      // 422: the branch is there already (a closed pull request's, or another replica was faster).
       if (statusOf(error) !== 422) throw error;
+      const comparison = await octokit.rest.repos.compareCommitsWithBasehead({ ...repository, basehead: `${defaultBranch}...${branch}`, per_page: 100 });
+      if (comparison.data.commits.some((commit) => commit.author?.type !== "Bot")) {
+        throw new BranchTakenError(`${branch} already exists with commits Shipshape did not make; it is left as it is`);
+      }
     }
   }
   await octokit.rest.git.updateRef({ ...repository, ref: `heads/${branch}`, sha, force: true });

@@ -1,5 +1,5 @@
 import type { PullRequestSettings } from "../config/types.js";
-import { createCommit, pointBranch, type CommitBase, type FileWrite } from "./git-commit.js";
+import { BranchTakenError, createCommit, pointBranch, type CommitBase, type FileWrite } from "./git-commit.js";
 import type { GitHubClient, RepositoryName } from "./octokit.js";
 import { statusOf } from "./octokit.js";
 import { readMetadata, type PullRequestText } from "./pr-text.js";
@@ -35,7 +35,12 @@ export async function syncPullRequest(context: SyncContext, update: GroupUpdate)
   if (existing) return refresh(context, existing, update);
   if (record.open.length >= context.settings.maxOpen || record.openedLastHour >= context.settings.maxPerHour) return "limited";
   const sha = await createCommit(octokit, repository, context.base, update.files, commitMessage(update.text));
-  await pointBranch(octokit, repository, update.branch, sha, false);
+  try {
+    await pointBranch(octokit, repository, update.branch, sha, false, context.defaultBranch);
+  } catch (error) {
+    if (error instanceof BranchTakenError) return "left-alone";
+    throw error;
+  }
   let number: number;
   try {
     const created = await octokit.rest.pulls.create({
@@ -72,13 +77,13 @@ async function refresh(context: SyncContext, pull: ShipshapePullRequest, update:
     await octokit.rest.issues.createComment({
       ...repository,
       issue_number: pull.number,
-      body: "Someone pushed commits to this branch, so Shipshape will no longer update it: it is yours now. Close it to have Shipshape propose these fixes afresh.",
+      body: "Someone pushed commits to this branch, so Shipshape will no longer update it: it is yours now. To have Shipshape propose these fixes afresh, close it and delete the branch.",
     });
     await octokit.rest.pulls.update({ ...repository, pull_number: pull.number, body: `${pull.body}\n${HANDS_OFF_MARKER}` });
     return "left-alone";
   }
   const sha = await createCommit(octokit, repository, context.base, update.files, commitMessage(update.text));
-  await pointBranch(octokit, repository, pull.branch, sha, true);
+  await pointBranch(octokit, repository, pull.branch, sha, true, context.defaultBranch);
   await octokit.rest.pulls.update({ ...repository, pull_number: pull.number, title: update.text.title, body: update.text.body });
   return "updated";
 }

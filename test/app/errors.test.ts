@@ -89,7 +89,7 @@ describe("when GitHub says no", () => {
     expect(finished(app)).toMatchObject([{ pullRequests: { [BRANCH]: "opened" } }]);
   });
 
-  it("a branch that already exists (422 on POST git/refs) is moved there with a forced PATCH", async () => {
+  it("a branch that already exists (422 on POST git/refs) with only Shipshape's commits is moved with a forced PATCH", async () => {
     app = await startApp();
     const github = log.watch(nock(API));
     const moves: unknown[] = [];
@@ -97,6 +97,10 @@ describe("when GitHub says no", () => {
     mockCommit(mockListings(github))
       .post(`${repoPath}/git/refs`)
       .reply(422, { message: "Reference already exists", documentation_url: "https://docs.github.com/rest/git/refs#create-a-reference", status: "422" })
+      // Before moving a branch it did not expect, Shipshape checks that every commit on it is a bot's.
+      .get(`${repoPath}/compare/main...shipshape%2Fliveness-probe-missing`)
+      .query({ per_page: 100 })
+      .reply(200, { status: "ahead", ahead_by: 1, behind_by: 0, total_commits: 1, commits: [{ sha: "e".repeat(40), author: { login: "shipshape[bot]", type: "Bot" }, commit: { message: "Add liveness probes" } }], files: [] })
       .patch(`${repoPath}/git/refs/heads%2Fshipshape%2Fliveness-probe-missing`, (body) => moves.push(body) > 0)
       .reply(200, { ref: `refs/heads/${BRANCH}`, object: { sha: "c1".padEnd(40, "0"), type: "commit" } })
       .post(`${repoPath}/pulls`).reply(201, { number: 11 })
@@ -107,6 +111,7 @@ describe("when GitHub says no", () => {
     expect(log.calls).toEqual([
       ...FULL_READ_CALLS,
       ...OPEN_ONE.slice(0, 5),
+      `GET ${repoPath}/compare/main...${BRANCH}?per_page=100`,
       `PATCH ${repoPath}/git/refs/heads/${BRANCH}`,
       ...OPEN_ONE.slice(5),
     ]);

@@ -53,7 +53,7 @@ const LIVENESS_FIX = "          livenessProbe:\n            httpGet:\n          
 const PRIVILEGE_FIX = "          securityContext:\n            allowPrivilegeEscalation: false\n";
 
 const HANDS_OFF_COMMENT =
-  "Someone pushed commits to this branch, so Shipshape will no longer update it: it is yours now. Close it to have Shipshape propose these fixes afresh.";
+  "Someone pushed commits to this branch, so Shipshape will no longer update it: it is yours now. To have Shipshape propose these fixes afresh, close it and delete the branch.";
 const OBSOLETE_COMMENT = "Shipshape no longer finds what this pull request fixes on main, so it is closing it and deleting its branch.";
 
 const commitMessage = (title: string) => `${title}\n\nMade by Shipshape; the pull request says what changed and why.`;
@@ -326,7 +326,7 @@ describe("pull requests over their lifetime", () => {
       ]);
     });
 
-    it("proposes the fixes afresh once the person closes the pull request, as the comment promised", async () => {
+    it("does not touch the branch of a closed hands-off pull request while it holds the person's commits", async () => {
       await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing") });
       mockPullRequestListings(github, { closed: [livenessPull({ body: handsOffBody, headSha: PERSON_COMMIT, closedAt: "2024-05-04T08:00:00Z", mergedAt: null })] });
       github
@@ -334,11 +334,43 @@ describe("pull requests over their lifetime", () => {
         .reply(201, { sha: "73".repeat(20) })
         .post(`${repoPath}/git/commits`)
         .reply(201, { sha: "c3".repeat(20) })
-        // Closing a pull request does not delete its branch.
+        // Closing a pull request does not delete its branch, and the person's commit is still on it.
         .post(`${repoPath}/git/refs`)
         .reply(422, { message: "Reference already exists", documentation_url: "https://docs.github.com/rest/git/refs#create-a-reference", status: "422" })
-        .patch(refPath(LIVENESS))
-        .reply(200, {})
+        .get(comparePath(LIVENESS))
+        .query({ per_page: 100 })
+        .reply(
+          200,
+          comparisonJson([
+            { sha: LIVENESS_HEAD, author: { login: BOT.login, type: "Bot" }, message: commitMessage(LIVENESS_TITLE) },
+            { sha: PERSON_COMMIT, author: { login: PERSON.login, type: "User" }, message: "Use the real health endpoint" },
+          ]),
+        );
+
+      await app.deliver("push", pushToMain());
+
+      expectAllAnswered();
+      expect(calls).toEqual([
+        ...repositoryReadCalls(),
+        ...PULL_LISTING_CALLS,
+        [`POST ${repoPath}/git/trees`, { base_tree: TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deploymentOf("probe-missing")}${LIVENESS_FIX}` }] }],
+        [`POST ${repoPath}/git/commits`, { message: commitMessage(LIVENESS_TITLE), tree: "73".repeat(20), parents: [BASE_SHA] }],
+        [`POST ${repoPath}/git/refs`, { ref: `refs/heads/${LIVENESS}`, sha: "c3".repeat(20) }],
+        [`GET ${comparePath(LIVENESS)}?per_page=100`, undefined],
+      ]);
+      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 1, pullRequests: { [LIVENESS]: "left-alone" }, closed: [] }]);
+    });
+
+    it("proposes the fixes afresh once the person closed the pull request and deleted the branch, as the comment says", async () => {
+      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing") });
+      mockPullRequestListings(github, { closed: [livenessPull({ body: handsOffBody, headSha: PERSON_COMMIT, closedAt: "2024-05-04T08:00:00Z", mergedAt: null })] });
+      github
+        .post(`${repoPath}/git/trees`)
+        .reply(201, { sha: "73".repeat(20) })
+        .post(`${repoPath}/git/commits`)
+        .reply(201, { sha: "c3".repeat(20) })
+        .post(`${repoPath}/git/refs`)
+        .reply(201, {})
         .post(`${repoPath}/pulls`)
         .reply(201, { number: 14 })
         .post(`${repoPath}/issues/14/labels`)
@@ -353,7 +385,6 @@ describe("pull requests over their lifetime", () => {
         [`POST ${repoPath}/git/trees`, { base_tree: TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deploymentOf("probe-missing")}${LIVENESS_FIX}` }] }],
         [`POST ${repoPath}/git/commits`, { message: commitMessage(LIVENESS_TITLE), tree: "73".repeat(20), parents: [BASE_SHA] }],
         [`POST ${repoPath}/git/refs`, { ref: `refs/heads/${LIVENESS}`, sha: "c3".repeat(20) }],
-        [`PATCH ${refPath(LIVENESS)}`, { sha: "c3".repeat(20), force: true }],
         [`POST ${repoPath}/pulls`, { title: LIVENESS_TITLE, body: LIVENESS_BODY, head: LIVENESS, base: "main", draft: true }],
         [`POST ${repoPath}/issues/14/labels`, { labels: ["shipshape", "reliability"] }],
       ]);
@@ -384,6 +415,10 @@ describe("pull requests over their lifetime", () => {
         .reply(201, { sha: "c4".repeat(20) })
         .post(`${repoPath}/git/refs`)
         .reply(422, { message: "Reference already exists", status: "422" })
+        // The rejected pull request's branch is still there, holding only Shipshape's commit: checked, then moved.
+        .get(comparePath(LIVENESS))
+        .query({ per_page: 100 })
+        .reply(200, comparisonJson([{ sha: LIVENESS_HEAD, author: { login: BOT.login, type: "Bot" }, message: commitMessage(LIVENESS_TITLE) }]))
         .patch(refPath(LIVENESS))
         .reply(200, {})
         .post(`${repoPath}/pulls`)
@@ -401,6 +436,7 @@ describe("pull requests over their lifetime", () => {
         [`POST ${repoPath}/git/trees`, { base_tree: TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deploymentOf("probe-missing-renamed")}${LIVENESS_FIX}` }] }],
         [`POST ${repoPath}/git/commits`, { message: commitMessage(LIVENESS_TITLE), tree: "74".repeat(20), parents: [BASE_SHA] }],
         [`POST ${repoPath}/git/refs`, { ref: `refs/heads/${LIVENESS}`, sha: "c4".repeat(20) }],
+        [`GET ${comparePath(LIVENESS)}?per_page=100`, undefined],
         [`PATCH ${refPath(LIVENESS)}`, { sha: "c4".repeat(20), force: true }],
         [`POST ${repoPath}/pulls`, { title: LIVENESS_TITLE, body, head: LIVENESS, base: "main", draft: true }],
         [`POST ${repoPath}/issues/15/labels`, { labels: ["shipshape", "reliability"] }],
