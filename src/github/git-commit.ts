@@ -1,3 +1,4 @@
+import { commitAuthorsOn } from "./branch-commits.js";
 import { BRANCH_PREFIX } from "./groups.js";
 import type { GitHubClient, RepositoryName } from "./octokit.js";
 import { statusOf } from "./octokit.js";
@@ -49,8 +50,7 @@ export async function pointBranch(octokit: GitHubClient, repository: RepositoryN
     } catch (error) {
       // 422: the branch is there already (a closed pull request's, or another replica was faster).
       if (statusOf(error) !== 422) throw error;
-      const comparison = await octokit.rest.repos.compareCommitsWithBasehead({ ...repository, basehead: `${defaultBranch}...${branch}`, per_page: 100 });
-      if (comparison.data.commits.some((commit) => commit.author?.type !== "Bot")) {
+      if ((await commitAuthorsOn(octokit, repository, defaultBranch, branch)).some((author) => author.type !== "Bot")) {
         throw new BranchTakenError(`${branch} already exists with commits Shipshape did not make; it is left as it is`);
       }
     }

@@ -5,7 +5,6 @@ import { statusOf } from "./octokit.js";
 import { readMetadata, type PullRequestText } from "./pr-text.js";
 import { HANDS_OFF_MARKER, hasForeignCommits, OBSOLETE_MARKER, type PullRequestsOnRecord, type ShipshapePullRequest } from "./pull-requests.js";
 
-export { HANDS_OFF_MARKER } from "./pull-requests.js";
 
 export type SyncOutcome = "opened" | "updated" | "unchanged" | "left-alone" | "limited";
 

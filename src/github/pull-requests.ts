@@ -1,3 +1,4 @@
+import { commitAuthorsOn } from "./branch-commits.js";
 import { BRANCH_PREFIX } from "./groups.js";
 import type { GitHubClient, RepositoryName } from "./octokit.js";
 import { readMetadata, type PullRequestMetadata } from "./pr-text.js";
@@ -66,6 +67,5 @@ export async function listShipshapePullRequests(octokit: GitHubClient, repositor
 
 /** True when someone other than Shipshape pushed to the branch: from then on it is theirs. */
 export async function hasForeignCommits(octokit: GitHubClient, repository: RepositoryName, defaultBranch: string, pull: ShipshapePullRequest): Promise<boolean> {
-  const comparison = await octokit.rest.repos.compareCommitsWithBasehead({ ...repository, basehead: `${defaultBranch}...${pull.branch}`, per_page: PAGE });
-  return comparison.data.commits.some((commit) => commit.author?.login !== pull.author);
+  return (await commitAuthorsOn(octokit, repository, defaultBranch, pull.branch)).some((author) => author.login !== pull.author);
 }
