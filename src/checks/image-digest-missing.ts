@@ -1,14 +1,14 @@
-import { imageOf } from "./image.js";
-import { NO_PARAMS, type ContainerCheck } from "./types.js";
+import { describeSite, siteImage } from "./image-site.js";
+import { NO_PARAMS, type ImageCheck } from "./types.js";
 
 /** A tagged image not pinned by digest: tags can be moved to other content. */
-export const imageDigestMissing: ContainerCheck = {
+export const imageDigestMissing: ImageCheck = {
   name: "image-digest-missing",
-  scope: "container",
+  scope: "image",
   paramsSchema: NO_PARAMS,
-  run(container) {
-    const image = imageOf(container);
-    if (!image || image.reference.digest !== undefined || image.reference.tag === undefined || image.reference.tag === "latest") return [];
-    return [{ offset: image.offset, message: `container "${container.name}" image "${image.text}" is not pinned by digest`, detail: image.text }];
+  run(site) {
+    const image = siteImage(site);
+    if (!image || image.digest !== undefined || image.tag === undefined || image.tag === "latest") return [];
+    return [{ offset: site.offset, message: `${describeSite(site)} is not pinned by digest`, detail: image.text }];
   },
 };

@@ -1,22 +1,21 @@
-import { imageOf } from "./image.js";
-import type { ContainerCheck } from "./types.js";
+import { describeSite, siteImage } from "./image-site.js";
+import type { ImageCheck } from "./types.js";
 
 /** `:latest` or no tag at all, and no digest: the same manifest can run different code tomorrow. */
-export const imageTagMutable: ContainerCheck = {
+export const imageTagMutable: ImageCheck = {
   name: "image-tag-mutable",
-  scope: "container",
+  scope: "image",
   paramsSchema: {
     type: "object",
     additionalProperties: false,
     properties: { mutableTags: { type: "array", items: { type: "string" }, uniqueItems: true } },
   },
-  run(container, params) {
-    const image = imageOf(container);
-    if (!image || image.reference.digest !== undefined) return [];
+  run(site, params) {
+    const image = siteImage(site);
+    if (!image || image.digest !== undefined) return [];
     const mutableTags = (params.mutableTags as string[] | undefined) ?? ["latest"];
-    const { tag } = image.reference;
-    if (tag !== undefined && !mutableTags.includes(tag)) return [];
-    const what = tag === undefined ? "has no tag (so it means :latest)" : `uses the mutable tag :${tag}`;
-    return [{ offset: image.offset, message: `container "${container.name}" image "${image.text}" ${what} and no digest`, detail: image.text }];
+    if (image.tag !== undefined && !mutableTags.includes(image.tag)) return [];
+    const what = image.tag === undefined ? "has no tag (so it means :latest)" : `uses the mutable tag :${image.tag}`;
+    return [{ offset: site.offset, message: `${describeSite(site)} ${what} and no digest`, detail: image.text }];
   },
 };

@@ -1,3 +1,4 @@
+import type { ImageReferenceSite } from "../images/site.js";
 import type { ContainerRef } from "../model/pods.js";
 import type { ParsedFile } from "../model/parsed-file.js";
 import type { Resource } from "../model/resource.js";
@@ -28,11 +29,17 @@ export interface ResourceCheck extends CheckBase {
   run(resource: Resource, params: CheckParams): Hit[];
 }
 
+/** Runs on every image reference, wherever it is written (pod specs, Helm values, Kustomize, Dockerfiles…). */
+export interface ImageCheck extends CheckBase {
+  scope: "image";
+  run(site: ImageReferenceSite, params: CheckParams): Hit[];
+}
+
 export interface FileCheck extends CheckBase {
   scope: "file";
   run(file: ParsedFile, params: CheckParams): Hit[];
 }
 
-export type Check = ContainerCheck | ResourceCheck | FileCheck;
+export type Check = ContainerCheck | ResourceCheck | FileCheck | ImageCheck;
 
 export const NO_PARAMS = { type: "object", additionalProperties: false, properties: {} } as const;

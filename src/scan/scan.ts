@@ -3,7 +3,9 @@ import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS, type FixSettings, type Limits } f
 import { CHECKS } from "../checks/registry.js";
 import type { Hit } from "../checks/types.js";
 import { FIXES } from "../fixes/registry.js";
-import { containersOf, podSpecOf, type ContainerRef } from "../model/pods.js";
+import { groupBy } from "../group-by.js";
+import { findImageReferences } from "../images/find-references.js";
+import { containersOf, podSpecOf, type ContainerList, type ContainerRef } from "../model/pods.js";
 import type { ParsedFile } from "../model/parsed-file.js";
 import type { Resource } from "../model/resource.js";
 import { loadWorkspace, type WorkspaceFile } from "../workspace/load.js";
@@ -48,9 +50,12 @@ export function scanFiles(files: readonly WorkspaceFile[], options: Omit<ScanOpt
 export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[], fixSettings: FixSettings = DEFAULT_FIX_SETTINGS): Finding[] {
   const filesByPath = new Map(workspace.files.map((file) => [file.path, file]));
   const findings: Finding[] = [];
-  const emit = (active: ActiveRule, file: ParsedFile, hit: Hit, resource?: Resource, container?: ContainerRef) => {
+  /** `container` is the container itself for container checks, or just its name for image sites. */
+  const emit = (active: ActiveRule, file: ParsedFile, hit: Hit, resource?: Resource, subject?: ContainerRef | string) => {
     const { line, column } = file.lines.position(hit.offset);
     const identity = resource ? { kind: resource.kind, name: resource.name, namespace: resource.namespace } : undefined;
+    const container = typeof subject === "string" ? undefined : subject;
+    const containerName = typeof subject === "string" ? subject : subject?.name;
     const fixability = fixabilityOf(active, container, fixSettings);
     findings.push({
       rule: active.rule.id,
@@ -60,10 +65,10 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
       column,
       message: hit.message,
       resource: identity,
-      container: container?.name,
+      container: containerName,
       ...fixability,
       ...(container && resource ? { target: { document: resource.document, path: container.path } } : {}),
-      fingerprint: fingerprintOf([active.rule.id, file.path, identity?.kind, identity?.namespace, identity?.name, container?.name, hit.detail]),
+      fingerprint: fingerprintOf([active.rule.id, file.path, identity?.kind, identity?.namespace, identity?.name, containerName, hit.detail]),
     });
   };
 
@@ -85,7 +90,7 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
     for (const active of rules) {
       const check = CHECKS.get(active.rule.check.name);
       const kinds = active.rule.appliesTo.kinds;
-      if (!check || check.scope === "file" || (kinds && !kinds.includes(resource.kind))) continue;
+      if (!check || check.scope === "file" || check.scope === "image" || (kinds && !kinds.includes(resource.kind))) continue;
       if (isIgnored(ignored, active.rule.id) || active.isExcluded(facts)) continue;
       const params = active.rule.check.params;
       if (check.scope === "resource") {
@@ -97,7 +102,43 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
       }
     }
   }
+  runImageRules(workspace, rules, filesByPath, emit);
   return uniqueFingerprints(findings.sort(compareFindings));
+}
+
+type Emit = (active: ActiveRule, file: ParsedFile, hit: Hit, resource?: Resource, subject?: ContainerRef | string) => void;
+
+/**
+ * Image rules look at every image reference, wherever it is written. A pod
+ * spec's image belongs to its workload: kinds, container lists, ignore
+ * annotations and exclusions apply as for the other container rules.
+ */
+function runImageRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[], filesByPath: ReadonlyMap<string, ParsedFile>, emit: Emit): void {
+  const imageRules = rules.flatMap((active) => {
+    const check = CHECKS.get(active.rule.check.name);
+    return check?.scope === "image" ? [{ active, check }] : [];
+  });
+  if (imageRules.length === 0) return;
+  const resourcesByDocument = groupBy(workspace.resources, (resource) => `${resource.file}#${resource.document}`);
+  for (const site of findImageReferences(workspace.files)) {
+    const file = filesByPath.get(site.file);
+    if (!file) continue;
+    const resource =
+      site.kind === "pod-spec" && site.path
+        ? resourcesByDocument.get(`${site.file}#${site.document}`)?.find((candidate) => candidate.path.every((part, index) => site.path?.[index] === part))
+        : undefined;
+    const ignored = resource ? ignoredRules(resource, podSpecOf(resource)) : new Set<string>();
+    const facts = resource
+      ? { kind: resource.kind, name: resource.name, namespace: resource.namespace, path: site.file }
+      : { kind: undefined, name: undefined, namespace: undefined, path: site.file };
+    for (const { active, check } of imageRules) {
+      const { kinds, containers } = active.rule.appliesTo;
+      if (resource && kinds && !kinds.includes(resource.kind)) continue;
+      if (site.kind === "pod-spec" && containers && !containers.includes(site.details.containerList as ContainerList)) continue;
+      if (isIgnored(ignored, active.rule.id) || active.isExcluded(facts)) continue;
+      for (const hit of check.run(site, active.rule.check.params)) emit(active, file, hit, resource, site.details.container);
+    }
+  }
 }
 
 /** A finding is fixable when its rule has a fix and the fix can be planned for this container. */
