@@ -1,4 +1,4 @@
-import { describeSite } from "./image-site.js";
+import { describeSite, siteIdentity } from "./image-site.js";
 import { NO_PARAMS, type ImageCheck } from "./types.js";
 
 /** A reference no registry can resolve: the deploy fails when the image is pulled. */
@@ -9,6 +9,6 @@ export const imageReferenceInvalid: ImageCheck = {
   run(site) {
     const reason = site.details.malformed;
     if (reason === undefined) return [];
-    return [{ offset: site.offset, message: `${describeSite(site)} is not a valid image reference: ${reason}`, detail: site.image }];
+    return [{ offset: site.offset, message: `${describeSite(site)} is not a valid image reference: ${reason}`, detail: siteIdentity(site) }];
   },
 };

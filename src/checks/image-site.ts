@@ -1,4 +1,5 @@
 import type { ImageReferenceSite } from "../images/site.js";
+import { describePath } from "../model/paths.js";
 
 export interface SiteImage {
   /** The image as the message shows it. */
@@ -14,10 +15,17 @@ export interface SiteImage {
  */
 export function siteImage(site: ImageReferenceSite): SiteImage | undefined {
   if (!site.reference || site.details.templated || site.details.malformed) return undefined;
+  // Compose's `image:` beside `build:` names what the build makes, not something pulled.
+  if (site.kind === "compose" && site.details.build === "true") return undefined;
   const { tag, digest } = site.reference;
+  // An override that sets no tag leaves the one written elsewhere (the workload's, the chart's values.yaml): unknown here.
+  if (tag === undefined && digest === undefined && TAG_KEPT_FROM_ELSEWHERE.has(site.kind)) return undefined;
   const fromChart = site.details.tagFrom === "chart-appVersion" ? site.details.appVersion : undefined;
   return { text: site.image, tag: tag ?? fromChart, digest };
 }
+
+/** Places that override an image written elsewhere: Kustomize keeps the workload's tag, Argo CD's valuesObject the chart's. */
+const TAG_KEPT_FROM_ELSEWHERE = new Set<ImageReferenceSite["kind"]>(["kustomize-images", "argocd-kustomize-images", "argocd-helm-values"]);
 
 /** Where the image is written, for messages: `container "web" image "nginx:1.25"`, `Helm values image "…"`. */
 export function describeSite(site: ImageReferenceSite): string {
@@ -47,4 +55,15 @@ export function describeSite(site: ImageReferenceSite): string {
     case "workflow-step":
       return `job "${details.job ?? "?"}" step ${image}`;
   }
+}
+
+/**
+ * What tells this reference apart from others in its file, for fingerprints:
+ * a pod spec's image is already known by its workload and container; other
+ * places by where they are written, so that two uses of one image stay apart.
+ */
+export function siteIdentity(site: ImageReferenceSite): string {
+  if (site.kind === "pod-spec") return site.image;
+  const where = site.path ? describePath(site.path) : `stage ${site.details.stageIndex ?? "?"}`;
+  return `${site.kind} ${where} ${site.image}`;
 }

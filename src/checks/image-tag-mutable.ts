@@ -1,4 +1,4 @@
-import { describeSite, siteImage } from "./image-site.js";
+import { describeSite, siteIdentity, siteImage } from "./image-site.js";
 import type { ImageCheck } from "./types.js";
 
 /** `:latest` or no tag at all, and no digest: the same manifest can run different code tomorrow. */
@@ -16,6 +16,6 @@ export const imageTagMutable: ImageCheck = {
     const mutableTags = (params.mutableTags as string[] | undefined) ?? ["latest"];
     if (image.tag !== undefined && !mutableTags.includes(image.tag)) return [];
     const what = image.tag === undefined ? "has no tag (so it means :latest)" : `uses the mutable tag :${image.tag}`;
-    return [{ offset: site.offset, message: `${describeSite(site)} ${what} and no digest`, detail: image.text }];
+    return [{ offset: site.offset, message: `${describeSite(site)} ${what} and no digest`, detail: siteIdentity(site) }];
   },
 };

@@ -2,6 +2,7 @@ import type { Colors } from "picocolors/types.js";
 import { SEVERITIES, type Rule, type Severity } from "../rules/types.js";
 import type { Finding } from "../scan/finding.js";
 import type { ScanResult } from "../scan/scan.js";
+import { CHECKS } from "../checks/registry.js";
 import { groupBy } from "../group-by.js";
 import { checklistReference } from "./rule-text.js";
 import type { Summary } from "./summary.js";
@@ -71,17 +72,21 @@ export function formatRuleList(rules: readonly Rule[], colors: Colors): string {
 
 /** `shipshape explain <id>`: everything a person needs to judge a finding. */
 export function formatRuleExplanation(rule: Rule, colors: Colors): string {
-  const appliesTo = [
+  const scope = [
     rule.appliesTo.kinds ? `kinds: ${rule.appliesTo.kinds.join(", ")}` : "all files",
     rule.appliesTo.containers ? `containers: ${rule.appliesTo.containers.join(", ")}` : undefined,
-  ].filter((part) => part !== undefined);
+  ]
+    .filter((part) => part !== undefined)
+    .join("; ");
+  // Image rules read every image reference; kinds and container lists narrow only the pod specs.
+  const appliesTo = CHECKS.get(rule.check.name)?.scope === "image" ? `images in Helm values, Kustomize, Argo CD, Dockerfiles, Compose and workflows; in pod specs, ${scope}` : scope;
   const params = Object.keys(rule.check.params).length > 0 ? ` ${JSON.stringify(rule.check.params)}` : "";
   return [
     `${colors.bold(rule.id)} — ${rule.title}`,
     "",
     `Severity:   ${paintSeverity(rule.severity, rule.severity, colors)}`,
     `Category:   ${rule.category}`,
-    `Applies to: ${appliesTo.join("; ")}`,
+    `Applies to: ${appliesTo}`,
     `Check:      ${rule.check.name}${params}`,
     `Fix:        ${rule.fix ? rule.fix.name : "none yet (report only)"}`,
     `Checklist:  ${checklistReference(rule)}`,

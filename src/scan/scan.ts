@@ -109,9 +109,10 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
 type Emit = (active: ActiveRule, file: ParsedFile, hit: Hit, resource?: Resource, subject?: ContainerRef | string) => void;
 
 /**
- * Image rules look at every image reference, wherever it is written. A pod
- * spec's image belongs to its workload: kinds, container lists, ignore
- * annotations and exclusions apply as for the other container rules.
+ * Image rules look at every image reference, wherever it is written. Kinds
+ * and container lists narrow pod specs only; the ignore annotation and
+ * exclusions of the object holding a reference (a workload, an Argo CD
+ * Application) apply wherever it is.
  */
 function runImageRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[], filesByPath: ReadonlyMap<string, ParsedFile>, emit: Emit): void {
   const imageRules = rules.flatMap((active) => {
@@ -123,17 +124,17 @@ function runImageRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[],
   for (const site of findImageReferences(workspace.files)) {
     const file = filesByPath.get(site.file);
     if (!file) continue;
-    const resource =
-      site.kind === "pod-spec" && site.path
-        ? resourcesByDocument.get(`${site.file}#${site.document}`)?.find((candidate) => candidate.path.every((part, index) => site.path?.[index] === part))
-        : undefined;
+    // The object that holds the reference (a workload, an Argo CD Application): its ignore annotation and exclusions apply.
+    const resource = site.path
+      ? resourcesByDocument.get(`${site.file}#${site.document}`)?.find((candidate) => candidate.path.every((part, index) => site.path?.[index] === part))
+      : undefined;
     const ignored = resource ? ignoredRules(resource, podSpecOf(resource)) : new Set<string>();
     const facts = resource
       ? { kind: resource.kind, name: resource.name, namespace: resource.namespace, path: site.file }
       : { kind: undefined, name: undefined, namespace: undefined, path: site.file };
     for (const { active, check } of imageRules) {
       const { kinds, containers } = active.rule.appliesTo;
-      if (resource && kinds && !kinds.includes(resource.kind)) continue;
+      if (site.kind === "pod-spec" && resource && kinds && !kinds.includes(resource.kind)) continue;
       if (site.kind === "pod-spec" && containers && !containers.includes(site.details.containerList as ContainerList)) continue;
       if (isIgnored(ignored, active.rule.id) || active.isExcluded(facts)) continue;
       for (const hit of check.run(site, active.rule.check.params)) emit(active, file, hit, resource, site.details.container);

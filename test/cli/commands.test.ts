@@ -6,13 +6,14 @@ import { PROJECT_ROOT, runCli, runCliCached, scanJson, tempDir } from "./helpers
 const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
 
 describe("shipshape rules", () => {
-  it("lists all 9 rules, one a line, with severity, category, title and whether they are fixable", () => {
+  it("lists all 10 rules, one a line, with severity, category, title and whether they are fixable", () => {
     const result = runCliCached(["rules"]);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe(
       [
         "image-digest-missing          medium    supply-chain   Image is not pinned by digest",
+        "image-reference-invalid       high      supply-chain   Image reference is not valid",
         "image-tag-mutable             high      supply-chain   Image uses a mutable tag",
         "liveness-probe-missing        medium    reliability    Container has no liveness probe  (fixable)",
         "memory-limit-missing          medium    resources      Container has no memory limit  (fixable)",
@@ -36,6 +37,7 @@ describe("shipshape rules", () => {
       "readiness-probe-missing": "high",
       "image-tag-mutable": "high",
       "image-digest-missing": "medium",
+      "image-reference-invalid": "high",
       "resource-requests-missing": "medium",
       "memory-limit-missing": "medium",
       "run-as-non-root-missing": "medium",
@@ -56,7 +58,7 @@ describe("shipshape explain", () => {
         "",
         "Severity:   medium",
         "Category:   supply-chain",
-        "Applies to: kinds: Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Pod, Job, CronJob, Rollout; containers: containers, initContainers, ephemeralContainers",
+        "Applies to: images in Helm values, Kustomize, Argo CD, Dockerfiles, Compose and workflows; in pod specs, kinds: Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Pod, Job, CronJob, Rollout; containers: containers, initContainers, ephemeralContainers",
         "Check:      image-digest-missing",
         "Fix:        none yet (report only)",
         'Checklist:  "Digest-pinned images: container images referenced by sha256 digest, not mutable tags" (Quantum-ready (crypto agility), 000_88d98e66b9965b4f.txt)',
@@ -77,10 +79,13 @@ describe("shipshape explain", () => {
     const stdout = runCli(["explain", "image-tag-mutable"]).stdout;
     expect(stdout.split("\n").filter((line) => /^(Severity|Applies to|Check):/.test(line))).toEqual([
       "Severity:   high",
-      "Applies to: kinds: Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Pod, Job, CronJob, Rollout; containers: containers, initContainers, ephemeralContainers",
+      "Applies to: images in Helm values, Kustomize, Argo CD, Dockerfiles, Compose and workflows; in pod specs, kinds: Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Pod, Job, CronJob, Rollout; containers: containers, initContainers, ephemeralContainers",
       'Check:      image-tag-mutable {"mutableTags":["latest"]}',
     ]);
     expect(runCli(["explain", "parse-error"]).stdout.split("\n")[4]).toBe("Applies to: all files");
+    expect(runCli(["explain", "liveness-probe-missing"]).stdout.split("\n")[4]).toBe(
+      "Applies to: kinds: Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Pod, Rollout; containers: containers",
+    );
   });
 });
 
@@ -152,16 +157,51 @@ describe("shipshape scan examples", () => {
       "run-as-non-root-missing",
     ]);
     expect(worker.every((f) => f.file === "apps/worker/statefulset.yaml")).toBe(true);
-    // The rule is on: elsewhere it still reports.
+    // The rule is on: elsewhere it still reports, in pod specs and at the other image references.
     expect(report.findings.filter((f) => f.rule === "image-digest-missing").map((f) => [f.file, f.container, f.severity])).toEqual([
       ["apps/storefront/deployment.yaml", "web", "low"],
+      ["apps/storefront/overlays/production/kustomization.yaml", undefined, "low"],
+      ["charts/checkout/values.yaml", undefined, "low"],
     ]);
   });
 
   it("applies examples/.shipshape.yml (image-digest-missing lowered to low)", () => {
     const { report } = run;
     expect(report.summary.bySeverity.low).toBe(report.findings.filter((f) => f.rule === "image-digest-missing").length);
-    expect(report.findings.filter((f) => f.severity === "low").map((f) => f.rule)).toEqual(["image-digest-missing"]);
+    expect(report.findings.filter((f) => f.severity === "low").map((f) => f.rule)).toEqual([
+      "image-digest-missing",
+      "image-digest-missing",
+      "image-digest-missing",
+    ]);
+  });
+
+  it("reports the Helm values image of charts/checkout and the production overlay's Kustomize images entry", () => {
+    const { report } = run;
+    // values.yaml line 10 is `  tag: "1.4.0"`, the overlay's line 11 `    newTag: 2.4.2`: each points at the tag's content.
+    const helmValues = {
+      rule: "image-digest-missing",
+      severity: "low",
+      file: "charts/checkout/values.yaml",
+      line: 10,
+      column: 9,
+      message: 'Helm values image "ghcr.io/acme-shop/checkout:1.4.0" is not pinned by digest',
+      resource: null,
+      fixable: false,
+    };
+    const kustomize = {
+      rule: "image-digest-missing",
+      severity: "low",
+      file: "apps/storefront/overlays/production/kustomization.yaml",
+      line: 11,
+      column: 13,
+      message: 'Kustomize images entry for "ghcr.io/acme-shop/storefront": image "ghcr.io/acme-shop/storefront:2.4.2" is not pinned by digest',
+      resource: null,
+      fixable: false,
+    };
+    expect(report.findings.filter((f) => f.file === "charts/checkout/values.yaml")).toEqual([helmValues]);
+    expect(report.findings.filter((f) => f.file === "apps/storefront/overlays/production/kustomization.yaml")).toEqual([kustomize]);
+    // The only findings outside a workload: no other values file, kustomization or Argo CD Application reports one.
+    expect(report.findings.filter((f) => f.resource === null)).toEqual([kustomize, helmValues]);
   });
 
   it("reports image-digest-missing for queue-worker once the annotation is removed", () => {

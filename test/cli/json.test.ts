@@ -73,6 +73,17 @@ const REPO_FINDINGS: JsonFinding[] = [
     container: "proxy",
     fixable: false,
   },
+  // charts/demo/values.yaml line 3 is `  tag: "1.0.0"`: the finding points at the tag's content, inside the quotes.
+  {
+    rule: "image-digest-missing",
+    severity: "medium",
+    file: "charts/demo/values.yaml",
+    line: 3,
+    column: 9,
+    message: 'Helm values image "registry.example.com/shop/demo:1.0.0" is not pinned by digest',
+    resource: null,
+    fixable: false,
+  },
 ];
 
 const cleanups: (() => void)[] = [];
@@ -92,8 +103,8 @@ describe("scan --format json", () => {
       summary: {
         files: 6,
         resources: 3,
-        findings: 6,
-        bySeverity: { critical: 0, high: 3, medium: 3, low: 0 },
+        findings: 7,
+        bySeverity: { critical: 0, high: 3, medium: 4, low: 0 },
         fixable: 3,
         failOn: "high",
         failed: true,
@@ -110,9 +121,11 @@ describe("scan --format json", () => {
     expect(Object.keys(report.summary.bySeverity)).toEqual(["critical", "high", "medium", "low"]);
     const keys = report.findings.map((finding) => Object.keys(finding));
     const base = ["rule", "severity", "file", "line", "column", "message", "resource"];
+    // parse-error and the Helm values image belong to no container; the five pod-spec findings do.
     expect(keys).toEqual([
       [...base, "fixable"],
       ...Array.from({ length: 5 }, () => [...base, "container", "fixable"]),
+      [...base, "fixable"],
     ]);
     expect(report.findings.filter((f) => f.resource !== null).map((f) => Object.keys(f.resource!))).toEqual(
       Array.from({ length: 5 }, () => ["kind", "name", "namespace"]),
@@ -145,7 +158,10 @@ describe("scan --format json", () => {
 
   it("ignores Helm templates (not YAML) but still counts them as files", () => {
     const { report } = scanJson([REPO], {}, true);
-    expect(report.findings.filter((f) => f.file.startsWith("charts/"))).toEqual([]);
+    expect(report.findings.filter((f) => f.file.startsWith("charts/demo/templates/"))).toEqual([]);
+    // The chart's only finding is its values.yaml image.
+    expect(report.findings.filter((f) => f.file.startsWith("charts/"))).toEqual(REPO_FINDINGS.filter((f) => f.file === "charts/demo/values.yaml"));
+    expect(report.findings.filter((f) => f.file.startsWith("charts/"))).toHaveLength(1);
     expect(report.summary.files).toBe(6);
   });
 });

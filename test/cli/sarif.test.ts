@@ -45,6 +45,7 @@ const CATALOG = readdirSync(RULES_DIR)
 /** Per rule: SARIF default level (critical/high → error, medium → warning, low → note) and tags. */
 const EXPECTED_RULES: Record<string, { level: string; tags: string[]; name: string }> = {
   "image-digest-missing": { level: "warning", tags: ["shipshape", "supply-chain", "security"], name: "ImageDigestMissing" },
+  "image-reference-invalid": { level: "error", tags: ["shipshape", "supply-chain", "security"], name: "ImageReferenceInvalid" },
   "image-tag-mutable": { level: "error", tags: ["shipshape", "supply-chain", "security"], name: "ImageTagMutable" },
   "liveness-probe-missing": { level: "warning", tags: ["shipshape", "reliability"], name: "LivenessProbeMissing" },
   "memory-limit-missing": { level: "warning", tags: ["shipshape", "resources"], name: "MemoryLimitMissing" },
@@ -194,14 +195,18 @@ describe("SARIF fingerprints", () => {
     const file = "apps/web/deployment.yaml";
     expect(byKey.get(`liveness-probe-missing ${file} app`)).not.toBe(byKey.get(`liveness-probe-missing ${file} proxy`));
     expect(byKey.get(`liveness-probe-missing ${file} proxy`)).not.toBe(byKey.get(`privilege-escalation-allowed ${file} proxy`));
-    expect(byKey.size).toBe(6);
+    // The Helm values image (keyed by its image: it has no container) differs from the pod-spec one of the same rule.
+    const helmValues = byKey.get("image-digest-missing charts/demo/values.yaml registry.example.com/shop/demo:1.0.0");
+    expect(helmValues).toMatch(/^[0-9a-f]{32}$/);
+    expect(helmValues).not.toBe(byKey.get(`image-digest-missing ${file} app`));
+    expect(byKey.size).toBe(7);
   });
 
   it("stay the same when blank lines and comments are inserted above the resource", () => {
     const before = sarifOf([REPO]).sarif;
     const { dir, cleanup } = copyFixture("repo");
     cleanups.push(cleanup);
-    for (const file of ["apps/web/deployment.yaml", "apps/broken.yaml"]) {
+    for (const file of ["apps/web/deployment.yaml", "apps/broken.yaml", "charts/demo/values.yaml"]) {
       const path = join(dir, file);
       writeFileSync(path, `# moved down by an unrelated edit\n\n${readFileSync(path, "utf8")}`);
     }

@@ -15,7 +15,10 @@ const REPO_TEXT = [
   '  27:11  high      privilege-escalation-allowed  container "proxy" does not set allowPrivilegeEscalation: false  (Deployment web)',
   '  28:18  high      image-tag-mutable             container "proxy" image "envoyproxy/envoy:latest" uses the mutable tag :latest and no digest  (Deployment web)',
   "",
-  "✖ 6 findings (3 high, 3 medium) in 2 files. 6 files scanned, 3 resources — failing: findings at or above high.",
+  "charts/demo/values.yaml",
+  '  3:9    medium    image-digest-missing          Helm values image "registry.example.com/shop/demo:1.0.0" is not pinned by digest',
+  "",
+  "✖ 7 findings (3 high, 4 medium) in 3 files. 6 files scanned, 3 resources — failing: findings at or above high.",
   "",
 ].join("\n");
 
@@ -31,6 +34,7 @@ describe("scan (text format)", () => {
     expect(lines.filter((line) => line !== "" && !line.startsWith(" ") && !/^[✖!✔]/.test(line))).toEqual([
       "apps/broken.yaml",
       "apps/web/deployment.yaml",
+      "charts/demo/values.yaml",
     ]);
   });
 

@@ -119,7 +119,7 @@ describe("activeRules", () => {
 
   it("runs every rule at its own severity by default", () => {
     expect(summary({})).toEqual(catalog.map((rule) => `${rule.id}:${rule.severity}`));
-    expect(ALL_IDS).toHaveLength(9);
+    expect(ALL_IDS).toHaveLength(10);
   });
 
   it("turns a rule off with `off` or enabled: false, and changes its severity with a severity or an object", () => {
@@ -136,6 +136,7 @@ describe("activeRules", () => {
     );
     expect(summary(config)).toEqual([
       "image-digest-missing:critical",
+      "image-reference-invalid:high",
       "image-tag-mutable:low",
       "memory-limit-missing:medium",
       "privilege-escalation-allowed:high",
