@@ -51,7 +51,7 @@ export function describeSite(site: ImageReferenceSite): string {
     case "workflow-container":
       return `job "${details.job ?? "?"}" container ${image}`;
     case "workflow-service":
-      return `job "${details.job ?? "?"}" service ${image}`;
+      return `job "${details.job ?? "?"}" service "${details.service ?? "?"}" ${image}`;
     case "workflow-step":
       return `job "${details.job ?? "?"}" step ${image}`;
   }

@@ -89,7 +89,7 @@ describe(`${RULE} at every image reference`, () => {
   /** What test/fixtures/rules/image-sites gives, in file order. */
   const SITES = [
     // jobs.test.container is node:20 (image-digest-missing's), lint's container is versioned; ${{ matrix.image }} is templated.
-    [RULE, ".github/workflows/ci.yml", 9, 16, 'job "test" service image "postgres:latest" uses the mutable tag :latest and no digest'],
+    [RULE, ".github/workflows/ci.yml", 9, 16, 'job "test" service "db" image "postgres:latest" uses the mutable tag :latest and no digest'],
     // `docker://alpine`: the site is the image after the prefix.
     [RULE, ".github/workflows/ci.yml", 12, 24, 'job "test" step image "alpine" has no tag (so it means :latest) and no digest'],
     // kustomize.images: `web=…:1.8.0` is versioned, `worker=…@sha256` pinned; a bare `image:latest` names itself.
