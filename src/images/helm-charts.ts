@@ -1,3 +1,4 @@
+import { HELM_VALUES_FILE } from "../workspace/roles.js";
 import type { YamlDocument } from "../yaml/compose.js";
 import { getText } from "../yaml/nodes.js";
 
@@ -9,13 +10,6 @@ export interface HelmChartInfo {
   appVersion?: string;
 }
 
-/**
- * Values files read for images: in a chart folder (beside Chart.yaml), named
- * `values.yaml`, `values-*.yaml`, `values.*.yaml`, `*.values.yaml` or
- * `*-values.yaml` (and `.yml`). roles.ts gives the `values*` ones the
- * `helm-values` role already; this also knows the `*.values.yaml` spelling.
- */
-const VALUES_FILE_NAME = /^(?:values(?:[-.][^/]*)?|[^/]+[-.]values)\.ya?ml$/i;
 
 /** The base values file of a chart: other values files are layered over it. */
 export const BASE_VALUES_NAMES: readonly string[] = ["values.yaml", "values.yml"];
@@ -33,7 +27,8 @@ export function basenameOf(path: string): string {
 export function chartOfValuesFile(path: string, role: string, charts: ReadonlyMap<string, HelmChartInfo>): HelmChartInfo | undefined {
   const chart = charts.get(dirnameOf(path));
   if (!chart) return undefined;
-  return role === "helm-values" || VALUES_FILE_NAME.test(basenameOf(path)) ? chart : undefined;
+  // Values files beside Chart.yaml (the workspace gives them the helm-values role; callers with plain roles are matched by name).
+  return role === "helm-values" || HELM_VALUES_FILE.test(basenameOf(path)) ? chart : undefined;
 }
 
 /** The chart described by a Chart.yaml, from its parsed documents. */

@@ -110,8 +110,10 @@ describe("findImageReferences over a workspace", () => {
     const given = findImageReferences(parsed.files, [{ root: "chart", appVersion: "9.9.9" }]);
     expect(given.find((site) => site.file === "chart/values.yaml")?.details.appVersion).toBe("9.9.9");
     const none = findImageReferences(parsed.files, []);
-    expect(none.filter((site) => site.file === "chart/staging.values.yaml")).toEqual([]);
-    // values.yaml keeps its helm-values role from roles.ts: still read, with no appVersion to offer.
+    // Values files keep their helm-values role from roles.ts (every spelling, staging.values.yaml too): still read, with no appVersion to offer.
+    expect(none.filter((site) => site.file === "chart/staging.values.yaml").map((site) => [site.kind, site.details.chart, site.details.appVersion])).toEqual([
+      ["helm-values", "chart", undefined],
+    ]);
     const values = none.filter((site) => site.file === "chart/values.yaml");
     expect(values.map((site) => [site.kind, site.details.chart])).toEqual(Array.from({ length: 10 }, () => ["helm-values", "chart"]));
     expect(values[0]?.details).toMatchObject({ tagFrom: "chart-appVersion" });
