@@ -21,6 +21,8 @@ export interface SyncContext {
   base: CommitBase;
   record: PullRequestsOnRecord;
   settings: PullRequestSettings;
+  /** Pull requests this scan has opened so far, for the limits. */
+  opened: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function syncPullRequest(context: SyncContext, update: GroupUpdate)
   const { octokit, repository, record } = context;
   const existing = record.open.find((pull) => pull.branch === update.branch);
   if (existing) return refresh(context, existing, update);
-  if (record.open.length >= context.settings.maxOpen || record.openedLastHour >= context.settings.maxPerHour) return "limited";
+  if (record.open.length + context.opened >= context.settings.maxOpen || record.openedLastHour + context.opened >= context.settings.maxPerHour) return "limited";
   const sha = await createCommit(octokit, repository, context.base, update.files, commitMessage(update.text));
   try {
     await pointBranch(octokit, repository, update.branch, sha, false, context.defaultBranch);
@@ -61,8 +63,7 @@ export async function syncPullRequest(context: SyncContext, update: GroupUpdate)
     return "updated";
   }
   await octokit.rest.issues.addLabels({ ...repository, issue_number: number, labels: update.text.labels });
-  record.open.push({ number, branch: update.branch, headSha: sha, author: "", body: update.text.body, createdAt: new Date().toISOString(), merged: false, metadata: readMetadata(update.text.body) });
-  record.openedLastHour += 1;
+  context.opened += 1;
   return "opened";
 }
 

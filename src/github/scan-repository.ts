@@ -59,7 +59,7 @@ export async function scanRepository(octokit: GitHubClient, repository: Reposito
   // A pull request closed without merging means "not this fix" until the finding changes.
   const rejected = new Set(record.rejected.flatMap((pull) => pull.metadata?.fingerprints ?? []));
   const proposable = scanned.findings.filter((finding) => !rejected.has(finding.fingerprint));
-  const context: SyncContext = { octokit, repository, defaultBranch, base, record, settings: pullRequestSettingsOf(config) };
+  const context: SyncContext = { octokit, repository, defaultBranch, base, record, settings: pullRequestSettingsOf(config), opened: 0 };
   const wantedBranches = new Set<string>();
   for (const group of groupFixableFindings(proposable, context.settings.groupBy)) {
     const changeset = fixFindings(scanned.workspace, group.findings, { rules, settings: fixSettings, limits });
@@ -69,7 +69,7 @@ export async function scanRepository(octokit: GitHubClient, repository: Reposito
     const writes = changeset.files.map((file) => ({ path: file.path, content: file.after, executable: executable.has(file.path) }));
     report.pullRequests[group.branch] = await syncPullRequest(context, { branch: group.branch, text, files: writes });
   }
-  for (const pull of [...record.open]) {
+  for (const pull of record.open) {
     if (wantedBranches.has(pull.branch)) continue;
     if (await closeObsolete(context, pull)) report.closed.push(pull.number);
   }

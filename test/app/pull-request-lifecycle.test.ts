@@ -69,6 +69,42 @@ const privilegePull = (fields: Partial<PullRequestFields> = {}) =>
 
 const pushToMain = (after = BASE_SHA) => pushEvent({ ref: "refs/heads/main", before: "0123456789abcdef".repeat(2) + "01234567", after });
 
+/** Shipshape opening the liveness pull request `number`: a tree, a commit, the branch, the pull request, its labels. */
+interface NewLivenessPull {
+  number: number;
+  tree: string;
+  commit: string;
+  base?: { sha: string; treeSha: string };
+  fixture?: string;
+  body?: string;
+}
+
+function mockNewLivenessPull(scope: nock.Scope, pull: NewLivenessPull): void {
+  scope
+    .post(`${repoPath}/git/trees`)
+    .reply(201, { sha: pull.tree })
+    .post(`${repoPath}/git/commits`)
+    .reply(201, { sha: pull.commit })
+    .post(`${repoPath}/git/refs`)
+    .reply(201, {})
+    .post(`${repoPath}/pulls`)
+    .reply(201, { number: pull.number })
+    .post(`${repoPath}/issues/${pull.number}/labels`)
+    .reply(200, []);
+}
+
+function newLivenessPullCalls(pull: NewLivenessPull): Call[] {
+  const base = pull.base ?? { sha: BASE_SHA, treeSha: TREE_SHA };
+  const content = `${deploymentOf(pull.fixture ?? "probe-missing")}${LIVENESS_FIX}`;
+  return [
+    [`POST ${repoPath}/git/trees`, { base_tree: base.treeSha, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content }] }],
+    [`POST ${repoPath}/git/commits`, { message: commitMessage(LIVENESS_TITLE), tree: pull.tree, parents: [base.sha] }],
+    [`POST ${repoPath}/git/refs`, { ref: `refs/heads/${LIVENESS}`, sha: pull.commit }],
+    [`POST ${repoPath}/pulls`, { title: LIVENESS_TITLE, body: pull.body ?? LIVENESS_BODY, head: LIVENESS, base: "main", draft: true }],
+    [`POST ${repoPath}/issues/${pull.number}/labels`, { labels: ["shipshape", "reliability"] }],
+  ];
+}
+
 describe("pull requests over their lifetime", () => {
   let app: TestApp;
   let github: nock.Scope;
@@ -165,17 +201,7 @@ describe("pull requests over their lifetime", () => {
       calls.length = 0;
       await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing"), head: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA }, token: false });
       mockPullRequestListings(github, { closed: [livenessPull({ body: closingBody, closedAt: "2024-05-03T08:00:00Z", mergedAt: null })] });
-      github
-        .post(`${repoPath}/git/trees`)
-        .reply(201, { sha: "70".repeat(20) })
-        .post(`${repoPath}/git/commits`)
-        .reply(201, { sha: "c0".repeat(20) })
-        .post(`${repoPath}/git/refs`)
-        .reply(201, {})
-        .post(`${repoPath}/pulls`)
-        .reply(201, { number: 13 })
-        .post(`${repoPath}/issues/13/labels`)
-        .reply(200, []);
+      mockNewLivenessPull(github, { number: 13, tree: "70".repeat(20), commit: "c0".repeat(20), base: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA }, body: rebased(LIVENESS_BODY, MOVED_SHA) });
 
       await app.deliver("push", pushToMain(MOVED_SHA));
 
@@ -183,11 +209,7 @@ describe("pull requests over their lifetime", () => {
       expect(calls).toEqual([
         ...repositoryReadCalls({ head: MOVED_SHA, token: false }),
         ...PULL_LISTING_CALLS,
-        [`POST ${repoPath}/git/trees`, { base_tree: MOVED_TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deploymentOf("probe-missing")}${LIVENESS_FIX}` }] }],
-        [`POST ${repoPath}/git/commits`, { message: commitMessage(LIVENESS_TITLE), tree: "70".repeat(20), parents: [MOVED_SHA] }],
-        [`POST ${repoPath}/git/refs`, { ref: `refs/heads/${LIVENESS}`, sha: "c0".repeat(20) }],
-        [`POST ${repoPath}/pulls`, { title: LIVENESS_TITLE, body: rebased(LIVENESS_BODY, MOVED_SHA), head: LIVENESS, base: "main", draft: true }],
-        [`POST ${repoPath}/issues/13/labels`, { labels: ["shipshape", "reliability"] }],
+        ...newLivenessPullCalls({ number: 13, tree: "70".repeat(20), commit: "c0".repeat(20), base: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA }, body: rebased(LIVENESS_BODY, MOVED_SHA) }),
       ]);
     });
 
@@ -364,17 +386,7 @@ describe("pull requests over their lifetime", () => {
     it("proposes the fixes afresh once the person closed the pull request and deleted the branch, as the comment says", async () => {
       await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing") });
       mockPullRequestListings(github, { closed: [livenessPull({ body: handsOffBody, headSha: PERSON_COMMIT, closedAt: "2024-05-04T08:00:00Z", mergedAt: null })] });
-      github
-        .post(`${repoPath}/git/trees`)
-        .reply(201, { sha: "73".repeat(20) })
-        .post(`${repoPath}/git/commits`)
-        .reply(201, { sha: "c3".repeat(20) })
-        .post(`${repoPath}/git/refs`)
-        .reply(201, {})
-        .post(`${repoPath}/pulls`)
-        .reply(201, { number: 14 })
-        .post(`${repoPath}/issues/14/labels`)
-        .reply(200, []);
+      mockNewLivenessPull(github, { number: 14, tree: "73".repeat(20), commit: "c3".repeat(20) });
 
       await app.deliver("push", pushToMain());
 
@@ -382,11 +394,7 @@ describe("pull requests over their lifetime", () => {
       expect(calls).toEqual([
         ...repositoryReadCalls(),
         ...PULL_LISTING_CALLS,
-        [`POST ${repoPath}/git/trees`, { base_tree: TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deploymentOf("probe-missing")}${LIVENESS_FIX}` }] }],
-        [`POST ${repoPath}/git/commits`, { message: commitMessage(LIVENESS_TITLE), tree: "73".repeat(20), parents: [BASE_SHA] }],
-        [`POST ${repoPath}/git/refs`, { ref: `refs/heads/${LIVENESS}`, sha: "c3".repeat(20) }],
-        [`POST ${repoPath}/pulls`, { title: LIVENESS_TITLE, body: LIVENESS_BODY, head: LIVENESS, base: "main", draft: true }],
-        [`POST ${repoPath}/issues/14/labels`, { labels: ["shipshape", "reliability"] }],
+        ...newLivenessPullCalls({ number: 14, tree: "73".repeat(20), commit: "c3".repeat(20) }),
       ]);
     });
   });
@@ -451,17 +459,7 @@ describe("pull requests over their lifetime", () => {
     it("is told apart from a merged one: a finding that came back after its fix was merged is proposed again", async () => {
       await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing") });
       mockPullRequestListings(github, { closed: [livenessPull({ closedAt: "2024-05-02T16:00:00Z", mergedAt: "2024-05-02T16:00:00Z" })] });
-      github
-        .post(`${repoPath}/git/trees`)
-        .reply(201, { sha: "75".repeat(20) })
-        .post(`${repoPath}/git/commits`)
-        .reply(201, { sha: "c5".repeat(20) })
-        .post(`${repoPath}/git/refs`)
-        .reply(201, {})
-        .post(`${repoPath}/pulls`)
-        .reply(201, { number: 16 })
-        .post(`${repoPath}/issues/16/labels`)
-        .reply(200, []);
+      mockNewLivenessPull(github, { number: 16, tree: "75".repeat(20), commit: "c5".repeat(20) });
 
       await app.deliver("push", pushToMain());
 
@@ -469,11 +467,7 @@ describe("pull requests over their lifetime", () => {
       expect(calls).toEqual([
         ...repositoryReadCalls(),
         ...PULL_LISTING_CALLS,
-        [`POST ${repoPath}/git/trees`, { base_tree: TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deploymentOf("probe-missing")}${LIVENESS_FIX}` }] }],
-        [`POST ${repoPath}/git/commits`, { message: commitMessage(LIVENESS_TITLE), tree: "75".repeat(20), parents: [BASE_SHA] }],
-        [`POST ${repoPath}/git/refs`, { ref: `refs/heads/${LIVENESS}`, sha: "c5".repeat(20) }],
-        [`POST ${repoPath}/pulls`, { title: LIVENESS_TITLE, body: LIVENESS_BODY, head: LIVENESS, base: "main", draft: true }],
-        [`POST ${repoPath}/issues/16/labels`, { labels: ["shipshape", "reliability"] }],
+        ...newLivenessPullCalls({ number: 16, tree: "75".repeat(20), commit: "c5".repeat(20) }),
       ]);
     });
   });
@@ -505,6 +499,23 @@ describe("pull requests over their lifetime", () => {
       expect(calls).toEqual([...repositoryReadCalls({ config: true }), ...PULL_LISTING_CALLS]);
       expect(scanReports(app)).toEqual([
         { repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "limited", [PRIVILEGE]: "limited" }, closed: [] },
+      ]);
+    });
+    it("counts the pull requests it opens in the same scan against the limits", async () => {
+      await mockRepositoryRead(github, { fixtureDir: fixture("repo"), config: "pullRequests:\n  maxPerHour: 1\n" });
+      mockPullRequestListings(github, {});
+      mockNewLivenessPull(github, { number: 17, tree: "76".repeat(20), commit: "c6".repeat(20) });
+
+      await app.deliver("push", pushToMain());
+
+      expectAllAnswered();
+      expect(calls).toEqual([
+        ...repositoryReadCalls({ config: true }),
+        ...PULL_LISTING_CALLS,
+        ...newLivenessPullCalls({ number: 17, tree: "76".repeat(20), commit: "c6".repeat(20), fixture: "repo" }),
+      ]);
+      expect(scanReports(app)).toEqual([
+        { repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "opened", [PRIVILEGE]: "limited" }, closed: [] },
       ]);
     });
   });
