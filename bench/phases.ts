@@ -19,7 +19,8 @@ const parsed = performance.now();
 const findings = runRules(workspace, rules);
 const checked = performance.now();
 const stats = { files: workspace.files.length, resources: workspace.resources.length };
-formatJson({ findings, stats, workspace }, summarise({ findings, stats, workspace }, "high"));
+const result = { findings, stats, workspace, lookups: [] };
+formatJson(result, summarise(result, "high"));
 const reported = performance.now();
 
 const round = (ms: number) => Math.round(ms);

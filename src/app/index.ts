@@ -1,6 +1,7 @@
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { scanRepository } from "../github/scan-repository.js";
 import type { GitHubClient } from "../github/octokit.js";
+import type { RegistryClientOptions } from "../registry/types.js";
 import { loadRules } from "../rules/load.js";
 import { healthHandler, readinessFromEnv } from "./health.js";
 import { redactingLogger } from "./logger.js";
@@ -9,6 +10,8 @@ import { ScanQueue } from "./queue.js";
 export interface ShipshapeAppOptions {
   /** Tests pass their own to wait for scans to finish. */
   queue?: ScanQueue;
+  /** How registries are asked for digests; defaults from the environment (SHIPSHAPE_OFFLINE=true never asks). */
+  registry?: RegistryClientOptions;
 }
 
 interface RepositoryRef {
@@ -26,6 +29,7 @@ export function createShipshapeApp(options: ShipshapeAppOptions = {}): Applicati
     const log = redactingLogger(app.log);
     const catalog = loadRules();
     const queue = options.queue ?? new ScanQueue(log);
+    const registry: RegistryClientOptions = options.registry ?? { offline: process.env["SHIPSHAPE_OFFLINE"] === "true", log: (message) => log.warn(message) };
     if (!options.queue) stopOnSigterm(queue, log);
     try {
       addHandler(healthHandler(readinessFromEnv(process.env, () => true)));
@@ -35,7 +39,7 @@ export function createShipshapeApp(options: ShipshapeAppOptions = {}): Applicati
 
     const schedule = (octokit: GitHubClient, installation: number | undefined, repository: RepositoryRef) => {
       queue.enqueue(String(installation ?? "none"), `${repository.owner}/${repository.repo}`, async () => {
-        const report = await scanRepository(octokit, repository, catalog);
+        const report = await scanRepository(octokit, repository, catalog, { registry });
         log.info({ report }, "scan finished");
       });
     };

@@ -1,5 +1,6 @@
 import { containerFieldRequired } from "./container-field-required.js";
 import { imageDigestMissing } from "./image-digest-missing.js";
+import { imageDigestOutdated } from "./image-digest-outdated.js";
 import { imageReferenceInvalid } from "./image-reference-invalid.js";
 import { imageTagMutable } from "./image-tag-mutable.js";
 import { parseError } from "./parse-error.js";
@@ -9,5 +10,5 @@ import type { Check } from "./types.js";
 
 /** Every built-in check, by the name rules use in `check.name`. */
 export const CHECKS: ReadonlyMap<string, Check> = new Map(
-  [containerFieldRequired, imageTagMutable, imageDigestMissing, imageReferenceInvalid, runAsNonRoot, privilegeEscalation, parseError].map((check) => [check.name, check]),
+  [containerFieldRequired, imageTagMutable, imageDigestMissing, imageDigestOutdated, imageReferenceInvalid, runAsNonRoot, privilegeEscalation, parseError].map((check) => [check.name, check]),
 );

@@ -1,4 +1,5 @@
 import type { ImageReferenceSite } from "../images/site.js";
+import type { DigestTable, ImageLookup } from "../pins/lookup.js";
 import type { ContainerRef } from "../model/pods.js";
 import type { ParsedFile } from "../model/parsed-file.js";
 import type { Resource } from "../model/resource.js";
@@ -32,7 +33,10 @@ export interface ResourceCheck extends CheckBase {
 /** Runs on every image reference, wherever it is written (pod specs, Helm values, Kustomize, Dockerfiles…). */
 export interface ImageCheck extends CheckBase {
   scope: "image";
-  run(site: ImageReferenceSite, params: CheckParams): Hit[];
+  /** `digests` holds what the look-up step found; checks that need a registry say which tag in `lookup`. */
+  run(site: ImageReferenceSite, params: CheckParams, digests: DigestTable): Hit[];
+  /** The tag this check needs resolved before it can judge the site, if any. */
+  lookup?(site: ImageReferenceSite): ImageLookup | undefined;
 }
 
 export interface FileCheck extends CheckBase {

@@ -9,9 +9,11 @@ import type { Changeset } from "../fixes/changeset.js";
 import { formatJson } from "../report/json.js";
 import { formatSarif } from "../report/sarif.js";
 import { summarise, type FailOn } from "../report/summary.js";
+import { plural } from "../report/plural.js";
 import { formatText } from "../report/text.js";
 import type { Rule } from "../rules/types.js";
 import { compareFindings, type Finding } from "../scan/finding.js";
+import type { DigestTable } from "../pins/lookup.js";
 import { scanDirectory } from "../scan/scan.js";
 import { colorsFor } from "./colors.js";
 import { progressReporter } from "./progress.js";
@@ -37,6 +39,8 @@ export interface ScanCommandOptions {
   failOn: FailOn;
   fix?: boolean;
   dryRun?: boolean;
+  /** Never ask a registry: pins and digest checks report that they need the network. */
+  offline?: boolean;
 }
 
 /** `shipshape scan [DIR]`; resolves to the exit code: 0 clean, 1 findings at or above --fail-on. */
@@ -49,8 +53,23 @@ export async function runScanCommand(dir: string, options: ScanCommandOptions, c
   const fixSettings = fixSettingsOf(config);
   const limits = { ...DEFAULT_LIMITS, ...config.limits };
   const progress = progressReporter();
-  const scanned = scanDirectory({ root, rules, ignorePaths: config.ignorePaths, limits, fixSettings, onProgress: progress.update });
+  let scanned = scanDirectory({ root, rules, ignorePaths: config.ignorePaths, limits, fixSettings, onProgress: progress.update });
   progress.done();
+  let digests: DigestTable | undefined;
+  if (scanned.lookups.length > 0 || options.fix) {
+    // The registry client is loaded only when something needs a digest.
+    const [{ runLookupStep }, { createRegistryClient }, { registryOptionsOf }] = await Promise.all([
+      import("../pins/look-up-step.js"),
+      import("../registry/client.js"),
+      import("../registry/settings.js"),
+    ]);
+    const warn = (message: string) => process.stderr.write(`shipshape: ${message}\n`);
+    const client = () => createRegistryClient({ ...registryOptionsOf(config.registries), offline: options.offline === true, log: warn });
+    const step = await runLookupStep(scanned, { rules, fixSettings, client, fixing: options.fix === true });
+    for (const problem of step.problems) warn(problem);
+    ({ scanned, digests } = step);
+    if (step.stats && step.stats.lookups > 0) warn(`looked up ${step.stats.lookups} image ${plural(step.stats.lookups, "tag")} with ${step.stats.requests} registry ${plural(step.stats.requests, "request")}`);
+  }
   let result = scanned;
   if (options.fix) {
     // The fix path brings the YAML editor and diff: loaded only when asked for, so plain scans start faster.
@@ -59,7 +78,7 @@ export async function runScanCommand(dir: string, options: ScanCommandOptions, c
       import("../delivery/local.js"),
       import("../report/fix-summary.js"),
     ]);
-    const changeset = fixFindings(scanned.workspace, scanned.findings, { rules, settings: fixSettings, limits });
+    const changeset = fixFindings(scanned.workspace, scanned.findings, { rules, settings: fixSettings, limits, ...(digests ? { digests } : {}) });
     process.stderr.write(formatFixSummary(changeset, options.dryRun === true, colorsFor(process.stderr)));
     result = { ...scanned, findings: findingsAfter(scanned.findings, changeset) };
     if (options.dryRun) {

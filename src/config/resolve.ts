@@ -35,6 +35,8 @@ export function activeRules(catalog: readonly Rule[], config: ConfigFile, only: 
     if (only.length > 0 && !only.includes(rule.id)) continue;
     const setting = config.rules?.[rule.id];
     if (setting === "off" || (typeof setting === "object" && setting.enabled === false)) continue;
+    // A rule that is off by default runs when named: any setting but "off", or --rule.
+    if (rule.enabled === false && setting === undefined && !only.includes(rule.id)) continue;
     const severity = typeof setting === "string" ? setting : (setting?.severity ?? rule.severity);
     const excludes = (typeof setting === "object" ? (setting.exclude ?? []) : []).map(compileExclude);
     active.push({ rule, severity, isExcluded: (facts) => excludes.some((matches) => matches(facts)) });

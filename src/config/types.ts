@@ -30,6 +30,13 @@ export interface ConfigFile {
     resources?: { requests?: { cpu?: string | number; memory?: string }; memoryLimitFactor?: number };
   };
   pullRequests?: Partial<PullRequestSettings>;
+  registries?: RegistrySettings;
+}
+
+export interface RegistrySettings {
+  insecure?: string[];
+  timeoutSeconds?: number;
+  concurrency?: number;
 }
 
 export type GroupBy = "rule" | "directory" | "all";

@@ -6,7 +6,13 @@ import type { Finding } from "../scan/finding.js";
 import { fingerprintOf } from "../scan/fingerprint.js";
 import type { AppliedFix, Changeset, FileChange, SkippedFix } from "./changeset.js";
 import { isSameFinding } from "./same-finding.js";
-import { analyseFile, type FileState } from "./file-state.js";
+import { analyseFile, type AnalysisOptions, type FileState } from "./file-state.js";
+import { chartsOf } from "../images/helm-charts.js";
+import { NO_DIGESTS, type DigestTable } from "../pins/lookup.js";
+import type { RuleContext } from "../scan/scan.js";
+import type { FileRole } from "../workspace/roles.js";
+import { pinImage } from "./image-pin.js";
+import type { ContainerFix, DataChange } from "./types.js";
 import { FIXES } from "./registry.js";
 import { verifyFix } from "./verify.js";
 import { groupBy } from "../group-by.js";
@@ -15,6 +21,8 @@ export interface FixOptions {
   rules: readonly ActiveRule[];
   settings: FixSettings;
   limits: Limits;
+  /** What the look-up step found; image pins without a digest here are skipped with the reason. */
+  digests?: DigestTable;
 }
 
 /**
@@ -33,10 +41,11 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
     // Per container, in the rules' fix order; otherwise as found.
     .sort((a, b) => compareTargets(a.finding, b.finding) || orderOf(a.finding) - orderOf(b.finding) || a.index - b.index)
     .map(({ finding }) => finding);
+  const analysis: AnalysisOptions = { rules: options.rules, settings: options.settings, limits: options.limits, context: ruleContextOf(workspace, options.digests) };
   for (const [path, fileFindings] of groupBy(candidates, (finding) => finding.file)) {
     const original = workspace.files.find((file) => file.path === path);
     if (!original) continue;
-    let state = analyseFile(path, original.text, options.rules, options.settings, options.limits);
+    let state = analyseFile(path, original.role, original.text, analysis);
     const fixIds: string[] = [];
     const skipped: SkippedFix[] = [];
     for (const finding of fileFindings) {
@@ -47,7 +56,7 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
       }
       // An earlier fix in this file may already have taken care of it.
       if (!state.findings.some((current) => isSameFinding(current, finding))) continue;
-      const outcome = fixOne(state, finding, rulesById.get(finding.rule) as ActiveRule, options);
+      const outcome = fixOne(state, finding, rulesById.get(finding.rule) as ActiveRule, original.role, analysis);
       if ("reason" in outcome) {
         skip(outcome.reason);
         continue;
@@ -79,24 +88,26 @@ function compareTargets(a: Finding, b: Finding): number {
   return left === right ? 0 : left < right ? -1 : 1;
 }
 
-function fixOne(state: FileState, finding: Finding, active: ActiveRule, options: FixOptions): { state: FileState; applied: AppliedFix } | { reason: string } {
+/** The rest of the workspace as a one-file rescan needs it: charts with their templates, base values files, digests. */
+function ruleContextOf(workspace: ParsedWorkspace, digests: DigestTable = NO_DIGESTS): RuleContext {
+  const byPath = new Map(workspace.files.map((file) => [file.path, file]));
+  return { images: { charts: chartsOf(workspace.files, (file) => file.documents), file: (path) => byPath.get(path) }, digests };
+}
+
+type FixOutcome = { state: FileState; applied: AppliedFix } | { reason: string };
+
+function fixOne(state: FileState, finding: Finding, active: ActiveRule, role: FileRole, analysis: AnalysisOptions): FixOutcome {
   const ruleFix = active.rule.fix;
   const fix = ruleFix ? FIXES.get(ruleFix.name) : undefined;
-  if (!ruleFix || !fix || !finding.target) return { reason: "no fix applies" };
-  const { document, path } = finding.target;
-  const container = state.container(document, path);
-  if (!container) return { reason: "the container could not be found again in the file" };
-  const planned = fix.plan(container, ruleFix.params, options.settings);
-  if (!planned.ok) return { reason: planned.reason };
-  let text = state.text;
-  for (const change of planned.plan.changes) {
-    const edited = setIn(text, document, change.path, change.value);
-    if (!edited.ok) return { reason: edited.reason };
-    text = edited.text;
-  }
-  const next = analyseFile(finding.file, text, options.rules, options.settings, options.limits);
-  const verdict = verifyFix(state, next, document, planned.plan.changes, finding);
+  if (!ruleFix || !fix) return { reason: "no fix applies" };
+  const edit = fix.scope === "image" ? pinImage(state, finding, analysis.context.digests ?? NO_DIGESTS) : editContainer(state, finding, fix, ruleFix.params, analysis.settings);
+  if ("reason" in edit) return edit;
+  const next = analyseFile(finding.file, role, edit.text, analysis);
+  const verdict = verifyFix(state, next, edit.document, edit.changes, finding);
   if (!verdict.ok) return { reason: `the fix was dropped: ${verdict.reason}` };
+  if ("digest" in edit && finding.image && next.imageSite(finding.image.site)?.reference?.digest !== edit.digest) {
+    return { reason: "the fix was dropped: the edited reference does not carry the digest" };
+  }
   return {
     state: next,
     applied: {
@@ -104,9 +115,36 @@ function fixOne(state: FileState, finding: Finding, active: ActiveRule, options:
       rule: finding.rule,
       file: finding.file,
       finding,
-      explanation: planned.plan.explanation,
-      risk: planned.plan.risk,
-      risky: planned.plan.risky,
+      explanation: edit.explanation,
+      risk: edit.risk,
+      risky: edit.risky,
     },
   };
+}
+
+interface PlannedEdit {
+  text: string;
+  document: number;
+  changes: DataChange[];
+  explanation: string;
+  risk: string;
+  risky: boolean;
+}
+
+/** A container fix, planned on the container as it is in the current text and written with the YAML editor. */
+function editContainer(state: FileState, finding: Finding, fix: ContainerFix, params: Record<string, unknown>, settings: FixSettings): PlannedEdit | { reason: string } {
+  if (!finding.target) return { reason: "no fix applies" };
+  const { document, path } = finding.target;
+  const container = state.container(document, path);
+  if (!container) return { reason: "the container could not be found again in the file" };
+  const planned = fix.plan(container, params, settings);
+  if (!planned.ok) return { reason: planned.reason };
+  let text = state.text;
+  for (const change of planned.plan.changes) {
+    const edited = setIn(text, document, change.path, change.value);
+    if (!edited.ok) return { reason: edited.reason };
+    text = edited.text;
+  }
+  const { explanation, risk, risky } = planned.plan;
+  return { text, document, changes: planned.plan.changes, explanation, risk, risky };
 }

@@ -22,6 +22,7 @@ const HANDLERS = ["httpGet", "tcpSocket", "grpc", "exec"] as const;
  */
 export const probeFix: ContainerFix = {
   name: "probe",
+  scope: "container",
   paramsSchema: {
     type: "object",
     additionalProperties: false,

@@ -1,7 +1,10 @@
 import { probeFix } from "./probe.js";
 import { resourcesFix } from "./resources.js";
 import { securityContextFix } from "./security-context.js";
-import type { ContainerFix } from "./types.js";
+import type { Fix, ImageFix } from "./types.js";
+
+/** Pins images by digest wherever they are written; the edit is planned in src/pins. */
+export const imagePinFix: ImageFix = { name: "image-pin", scope: "image", paramsSchema: { type: "object", additionalProperties: false, properties: {} } };
 
 /** Every built-in fix, by the name rules use in `fix.name`. */
-export const FIXES: ReadonlyMap<string, ContainerFix> = new Map([probeFix, resourcesFix, securityContextFix].map((fix) => [fix.name, fix]));
+export const FIXES: ReadonlyMap<string, Fix> = new Map([probeFix, resourcesFix, securityContextFix, imagePinFix].map((fix) => [fix.name, fix]));

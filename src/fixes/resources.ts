@@ -18,6 +18,7 @@ type Field = "requests.cpu" | "requests.memory" | "limits.memory";
  */
 export const resourcesFix: ContainerFix = {
   name: "resources",
+  scope: "container",
   paramsSchema: {
     type: "object",
     additionalProperties: false,

@@ -11,6 +11,7 @@ interface SecurityContextTemplate {
 /** Sets one container securityContext field, merged into the block that is there. */
 export const securityContextFix: ContainerFix = {
   name: "security-context",
+  scope: "container",
   paramsSchema: {
     type: "object",
     additionalProperties: false,

@@ -23,6 +23,16 @@ export type FixPlanResult = { ok: true; plan: FixPlan } | { ok: false; reason: s
 
 export interface ContainerFix {
   name: string;
+  scope: "container";
   paramsSchema: object;
   plan(container: ContainerRef, params: Record<string, unknown>, settings: FixSettings): FixPlanResult;
 }
+
+/** Pins an image reference by digest where it is written (src/pins); needs the digests of the look-up step. */
+export interface ImageFix {
+  name: string;
+  scope: "image";
+  paramsSchema: object;
+}
+
+export type Fix = ContainerFix | ImageFix;

@@ -5,6 +5,7 @@ import { checklistReference } from "../report/rule-text.js";
 import type { Rule } from "../rules/types.js";
 import { compareFindings, type Finding } from "../scan/finding.js";
 import { ROOT_GROUP_KEY, type FixGroup } from "./groups.js";
+import { plural } from "../report/plural.js";
 
 /** What a pull request remembers about itself, in a hidden block at the end of its body. */
 export interface PullRequestMetadata {
@@ -294,6 +295,3 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function plural(count: number, word: string): string {
-  return count === 1 ? word : `${word}s`;
-}

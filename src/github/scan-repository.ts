@@ -2,6 +2,10 @@ import { ConfigError } from "../config/load.js";
 import { activeRules } from "../config/resolve.js";
 import { DEFAULT_LIMITS, fixSettingsOf, pullRequestSettingsOf } from "../config/types.js";
 import { fixFindings } from "../fixes/engine.js";
+import { runLookupStep } from "../pins/look-up-step.js";
+import { createRegistryClient } from "../registry/client.js";
+import { registryOptionsOf } from "../registry/settings.js";
+import type { RegistryClientOptions } from "../registry/types.js";
 import type { Rule } from "../rules/types.js";
 import { scanFiles } from "../scan/scan.js";
 import { loadWorkspaceFromFiles } from "../workspace/load.js";
@@ -28,7 +32,12 @@ export interface RepositoryScanReport {
  * commit's tarball in memory, scan it, and bring Shipshape's pull requests in
  * line with what can be fixed. GitHub holds all the state.
  */
-export async function scanRepository(octokit: GitHubClient, repository: RepositoryName, catalog: readonly Rule[]): Promise<RepositoryScanReport> {
+export async function scanRepository(
+  octokit: GitHubClient,
+  repository: RepositoryName,
+  catalog: readonly Rule[],
+  options: { registry?: RegistryClientOptions } = {},
+): Promise<RepositoryScanReport> {
   const report: RepositoryScanReport = { repository: `${repository.owner}/${repository.repo}`, findings: 0, pullRequests: {}, closed: [] };
   const { data: details } = await octokit.rest.repos.get(repository);
   if (details.archived || details.disabled) return { ...report, skipped: "archived or disabled" };
@@ -52,7 +61,11 @@ export async function scanRepository(octokit: GitHubClient, repository: Reposito
   const tarball = await readTarball(new Uint8Array(archive.data as ArrayBuffer));
   const executable = new Set(tarball.files.filter((file) => file.executable).map((file) => file.path));
   const files = loadWorkspaceFromFiles(tarball.files, { maxFileBytes: limits.maxFileBytes, ignorePaths: config.ignorePaths ?? [] });
-  const scanned = scanFiles(files, { rules, limits, fixSettings });
+  const client = async () => {
+    const githubToken = options.registry?.offline ? undefined : await installationToken(octokit);
+    return createRegistryClient({ ...registryOptionsOf(config.registries), ...(githubToken ? { githubToken } : {}), ...options.registry });
+  };
+  const { scanned, digests } = await runLookupStep(scanFiles(files, { rules, limits, fixSettings }), { rules, fixSettings, client, fixing: true });
   report.findings = scanned.findings.length;
 
   const record = await listShipshapePullRequests(octokit, repository, new Date());
@@ -62,7 +75,7 @@ export async function scanRepository(octokit: GitHubClient, repository: Reposito
   const context: SyncContext = { octokit, repository, defaultBranch, base, record, settings: pullRequestSettingsOf(config), opened: 0 };
   const wantedBranches = new Set<string>();
   for (const group of groupFixableFindings(proposable, context.settings.groupBy)) {
-    const changeset = fixFindings(scanned.workspace, group.findings, { rules, settings: fixSettings, limits });
+    const changeset = fixFindings(scanned.workspace, group.findings, { rules, settings: fixSettings, limits, digests });
     if (changeset.files.length === 0) continue;
     wantedBranches.add(group.branch);
     const text = pullRequestText({ group, changeset, rules: catalog, repository, baseSha: base.sha, defaultBranch });
@@ -74,4 +87,14 @@ export async function scanRepository(octokit: GitHubClient, repository: Reposito
     if (await closeObsolete(context, pull)) report.closed.push(pull.number);
   }
   return report;
+}
+
+/** The installation's token, which ghcr.io accepts for the packages the app can read. Never logged. */
+async function installationToken(octokit: GitHubClient): Promise<string | undefined> {
+  try {
+    const auth = (await octokit.auth({ type: "installation" })) as { token?: unknown };
+    return typeof auth.token === "string" ? auth.token : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -2,7 +2,7 @@ import { composeYaml, type YamlDocument } from "../yaml/compose.js";
 import { argoCdImageSites } from "./argocd-sites.js";
 import { composeImageSites, isComposeFile } from "./compose-sites.js";
 import { dockerfileImageSites } from "./dockerfile-sites.js";
-import { BASE_VALUES_NAMES, basenameOf, chartInfoOf, chartOfValuesFile, dirnameOf, type HelmChartInfo } from "./helm-charts.js";
+import { BASE_VALUES_NAMES, basenameOf, chartOfValuesFile, chartsOf, dirnameOf, type HelmChartInfo } from "./helm-charts.js";
 import { helmValuesImageSites, type ValuesFileWalk } from "./helm-values-sites.js";
 import { kustomizeImageSites } from "./kustomize-sites.js";
 import { podSpecImageSites } from "./pod-spec-sites.js";
@@ -23,6 +23,12 @@ export interface ImageSourceFile {
   documents?: readonly YamlDocument[];
 }
 
+/** What the image finder may need from beyond the files it reads: charts, and a chart's values.yaml under an override file. */
+export interface ImageContext {
+  charts?: readonly HelmChartInfo[];
+  file?: (path: string) => ImageSourceFile | undefined;
+}
+
 /** Roles that hold no image reference Shipshape reads (Helm templates are Go templates, not YAML). */
 const IMAGELESS_ROLES = new Set(["helm-chart", "helm-template", "helm-lock", "lockfile", "pem", "other"]);
 
@@ -41,8 +47,9 @@ const IMAGELESS_ROLES = new Set(["helm-chart", "helm-template", "helm-lock", "lo
  * `reference`; malformed ones with details.malformed = the reason. `charts`
  * defaults to the charts whose Chart.yaml is among `files`.
  */
-export function findImageReferences(files: readonly ImageSourceFile[], charts?: readonly HelmChartInfo[]): ImageReferenceSite[] {
+export function findImageReferences(files: readonly ImageSourceFile[], context: ImageContext = {}): ImageReferenceSite[] {
   const byPath = new Map(files.map((file) => [file.path, file]));
+  const charts = context.charts;
   const parsed = new Map<string, readonly YamlDocument[]>();
   const documentsOf = (file: ImageSourceFile): readonly YamlDocument[] => {
     let documents = file.documents ?? parsed.get(file.path);
@@ -54,7 +61,7 @@ export function findImageReferences(files: readonly ImageSourceFile[], charts?: 
   };
   const chartMap = new Map<string, HelmChartInfo>();
   if (charts) for (const chart of charts) chartMap.set(chart.root, chart);
-  else for (const file of files) if (basenameOf(file.path) === "Chart.yaml") chartMap.set(dirnameOf(file.path), chartInfoOf(file.path, documentsOf(file)));
+  else for (const chart of chartsOf(files, documentsOf)) chartMap.set(chart.root, chart);
 
   const sites: ImageReferenceSite[] = [];
   for (const file of files) {
@@ -78,7 +85,9 @@ export function findImageReferences(files: readonly ImageSourceFile[], charts?: 
   function valuesWalkOf(file: ImageSourceFile, chart: HelmChartInfo): ValuesFileWalk {
     const walk: ValuesFileWalk = { details: { chart: chart.root }, ...(chart.appVersion !== undefined ? { appVersion: chart.appVersion } : {}) };
     if (BASE_VALUES_NAMES.includes(basenameOf(file.path))) return walk;
-    const base = BASE_VALUES_NAMES.map((name) => byPath.get(chart.root === "" ? name : `${chart.root}/${name}`)).find((candidate) => candidate !== undefined);
+    const base = BASE_VALUES_NAMES.map((name) => chart.root === "" ? name : `${chart.root}/${name}`)
+      .map((path) => byPath.get(path) ?? context.file?.(path))
+      .find((candidate) => candidate !== undefined);
     return base ? { ...walk, base: { file: base.path, root: documentsOf(base)[0]?.root } } : walk;
   }
 }

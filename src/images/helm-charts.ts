@@ -1,6 +1,7 @@
 import { HELM_VALUES_FILE } from "../workspace/roles.js";
 import type { YamlDocument } from "../yaml/compose.js";
 import { getText } from "../yaml/nodes.js";
+import type { TemplateFile } from "./helm-template-reads.js";
 
 /** What image sites need to know about one Helm chart. */
 export interface HelmChartInfo {
@@ -8,6 +9,20 @@ export interface HelmChartInfo {
   root: string;
   /** `appVersion` of its Chart.yaml: helm-create charts use it when `image.tag` is empty. */
   appVersion?: string;
+  /** Its Go templates (`templates/**`, subcharts' too): whether they read an image's `digest` decides how it is pinned. */
+  templates?: readonly TemplateFile[];
+}
+
+/** The charts whose Chart.yaml is among `files`, each with the template files under its folder. */
+export function chartsOf<F extends TemplateFile & { role: string }>(files: readonly F[], documentsOf: (file: F) => readonly YamlDocument[]): HelmChartInfo[] {
+  const templates = files.filter((file) => file.role === "helm-template");
+  return files
+    .filter((file) => basenameOf(file.path) === "Chart.yaml")
+    .map((file) => {
+      const chart = chartInfoOf(file.path, documentsOf(file));
+      const prefix = chart.root === "" ? "" : `${chart.root}/`;
+      return { ...chart, templates: templates.filter((template) => template.path.startsWith(prefix)) };
+    });
 }
 
 

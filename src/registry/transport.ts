@@ -35,12 +35,17 @@ const MAX_REDIRECTS = 5;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-type Attempt = { kind: "response"; status: number; headers: Headers; body: Uint8Array } | { kind: "failed"; reason: string; retryable: boolean };
+type Attempt =
+  | { kind: "response"; status: number; headers: Headers; body: Uint8Array }
+  /** `unreachable`: no answer at all (DNS, connection, timeout), as opposed to an answer Shipshape refuses. */
+  | { kind: "failed"; reason: string; retryable: boolean; unreachable?: boolean };
 
 export function createTransport(options: TransportOptions): Transport {
   const counts = new Map<string, number>();
   const limiters = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
   const insecure = options.insecureRegistries.map((host) => host.toLowerCase());
+  /** Registries that did not answer on any attempt: the rest of the run does not wait for them again. */
+  const unreachable = new Map<string, string>();
 
   const limiterFor = (registry: string): (<T>(task: () => Promise<T>) => Promise<T>) => {
     let limiter = limiters.get(registry);
@@ -68,7 +73,7 @@ export function createTransport(options: TransportOptions): Transport {
         }
         body = method === "HEAD" ? new Uint8Array() : new Uint8Array(await response.arrayBuffer());
       } catch (error) {
-        return { kind: "failed", reason: describeNetworkError(error, url.host, options.timeoutMs), retryable: true };
+        return { kind: "failed", reason: describeNetworkError(error, url.host, options.timeoutMs), retryable: true, unreachable: true };
       }
       const location = response.headers.get("location");
       if (!REDIRECT_STATUSES.has(response.status) || location === null) {
@@ -88,11 +93,18 @@ export function createTransport(options: TransportOptions): Transport {
   async function send(registry: string, request: HttpRequest): Promise<HttpOutcome> {
     const limit = limiterFor(registry);
     for (let attempt = 0; ; attempt += 1) {
-      const outcome = await limit(() => once(registry, request));
-      const again = outcome.kind === "failed" ? outcome.retryable : isRetryableStatus(outcome.status);
+      const outcome = await limit(() => {
+        const down = unreachable.get(registry);
+        return down === undefined ? once(registry, request) : Promise.resolve<Attempt>({ kind: "failed", reason: down, retryable: true });
+      });
+      const again = outcome.kind === "failed" ? outcome.retryable && outcome.reason !== unreachable.get(registry) : isRetryableStatus(outcome.status);
       if (!again || attempt >= options.retries) {
         if (outcome.kind === "response") return { ...outcome, attempts: attempt + 1 };
-        return attempt === 0 ? outcome : { ...outcome, reason: `${outcome.reason}, on all ${attempt + 1} attempts` };
+        const tries = attempt === 0 ? "" : `, on all ${attempt + 1} attempts`;
+        if (!outcome.unreachable) return { kind: "failed", reason: `${outcome.reason}${tries}`, retryable: outcome.retryable };
+        const reason = `${outcome.reason}${tries}; not asked again in this run`;
+        unreachable.set(registry, reason);
+        return { kind: "failed", reason, retryable: true };
       }
       let delay = options.backoffMs * 2 ** attempt;
       if (outcome.kind === "response") {

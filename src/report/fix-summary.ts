@@ -1,5 +1,6 @@
 import type { Colors } from "picocolors/types.js";
 import type { Changeset } from "../fixes/changeset.js";
+import { plural } from "./plural.js";
 
 /** What `--fix` did: each fix, what could not be fixed and why, and the risks to check once per rule. */
 export function formatFixSummary(changeset: Changeset, dryRun: boolean, colors: Colors): string {
@@ -24,6 +25,3 @@ export function formatFixSummary(changeset: Changeset, dryRun: boolean, colors: 
   return `${lines.join("\n")}\n`;
 }
 
-function plural(count: number, word: string): string {
-  return count === 1 ? word : `${word}s`;
-}

@@ -6,6 +6,7 @@ import { CHECKS } from "../checks/registry.js";
 import { groupBy } from "../group-by.js";
 import { checklistReference } from "./rule-text.js";
 import type { Summary } from "./summary.js";
+import { plural } from "./plural.js";
 
 /** Findings grouped by file, one line each, then a summary line. */
 export function formatText(result: ScanResult, summary: Summary, colors: Colors): string {
@@ -56,9 +57,6 @@ function paintSeverity(severity: Severity, text: string, colors: Colors): string
   }
 }
 
-function plural(count: number, word: string): string {
-  return count === 1 ? word : `${word}s`;
-}
 
 /** `shipshape rules`: one line per rule. */
 export function formatRuleList(rules: readonly Rule[], colors: Colors): string {

@@ -53,7 +53,7 @@ function implementationProblems(ajv: Ajv, rule: Rule): string[] {
   if (rule.fix) {
     const fix = FIXES.get(rule.fix.name);
     if (!fix) problems.push(`fix.name: no fix named "${rule.fix.name}" (known: ${[...FIXES.keys()].join(", ")})`);
-    else if (check.scope !== "container") problems.push(`fix.name: "${rule.fix.name}" fixes containers, but check "${check.name}" does not report on them`);
+    else if (check.scope !== fix.scope) problems.push(`fix.name: "${rule.fix.name}" fixes ${fix.scope === "image" ? "image references" : "containers"}, but check "${check.name}" does not report on them`);
     else problems.push(...paramsProblems(ajv, fix.paramsSchema, rule.fix.params, "fix.params"));
   }
   return problems;

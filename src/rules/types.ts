@@ -24,6 +24,8 @@ export interface Rule {
     kinds?: string[];
     containers?: ContainerList[];
   };
+  /** false: the rule is off unless the config or --rule turns it on (it needs the network, or is a matter of taste). */
+  enabled?: boolean;
   check: { name: string; params: Record<string, unknown> };
   fix?: { name: string; params: Record<string, unknown>; order?: number };
   rationale: string;

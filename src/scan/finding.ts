@@ -1,4 +1,5 @@
 import type { ResourceIdentity } from "../model/resource.js";
+import type { ImageLookup } from "../pins/lookup.js";
 import type { Severity } from "../rules/types.js";
 
 export interface Finding {
@@ -16,6 +17,8 @@ export interface Finding {
   notFixableReason?: string;
   /** The node the finding is about (a container), for the fix engine. */
   target?: { document: number; path: readonly (string | number)[] };
+  /** Image findings: where the reference is written (found again after other edits), and the tag a pin looks up. */
+  image?: { site: string; lookup?: ImageLookup };
   /** Stable across unrelated edits: rule, file, resource, container and what is wrong, not the line. */
   fingerprint: string;
 }

@@ -4,7 +4,11 @@ import { CHECKS } from "../checks/registry.js";
 import type { Hit } from "../checks/types.js";
 import { FIXES } from "../fixes/registry.js";
 import { groupBy } from "../group-by.js";
-import { findImageReferences } from "../images/find-references.js";
+import { findImageReferences, type ImageContext } from "../images/find-references.js";
+import { siteKeys } from "../images/site-keys.js";
+import type { ImageReferenceSite } from "../images/site.js";
+import { lookupOfSite, NO_DIGESTS, type DigestTable, type ImageLookup } from "../pins/lookup.js";
+import { pinnability } from "../pins/plan.js";
 import { containersOf, podSpecOf, type ContainerList, type ContainerRef } from "../model/pods.js";
 import type { ParsedFile } from "../model/parsed-file.js";
 import type { Resource } from "../model/resource.js";
@@ -26,12 +30,24 @@ export interface ScanOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** What rules may need beyond the files themselves. */
+export interface RuleContext {
+  /** Charts and files that image sites need beyond the files scanned (the fix engine rescans one file at a time). */
+  images?: ImageContext;
+  /** Digests found by the look-up step; checks that need them find nothing without. */
+  digests?: DigestTable;
+  /** Told of every tag an active check needs looked up (image-digest-outdated). */
+  wantLookup?: (lookup: ImageLookup) => void;
+}
+
 export interface ScanResult {
   findings: Finding[];
   /** Files read (every role but "other") and Kubernetes objects found. */
   stats: { files: number; resources: number };
   /** The parsed files, for fixing what was found. */
   workspace: ParsedWorkspace;
+  /** Tags that active checks need looked up before they can judge (see rescanWithDigests). */
+  lookups: ImageLookup[];
 }
 
 /** Scans a folder: read, parse, run every active rule, filter, sort. Never throws on bad input. */
@@ -44,19 +60,29 @@ export function scanDirectory(options: ScanOptions): ScanResult {
 export function scanFiles(files: readonly WorkspaceFile[], options: Omit<ScanOptions, "root" | "ignorePaths">): ScanResult {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const workspace = parseWorkspace(files, limits, (done) => options.onProgress?.(done, files.length));
-  return { findings: runRules(workspace, options.rules, options.fixSettings), stats: statsOf(workspace), workspace };
+  const lookups = new Map<string, ImageLookup>();
+  const wantLookup = (lookup: ImageLookup) => lookups.set(JSON.stringify(lookup), lookup);
+  const findings = runRules(workspace, options.rules, options.fixSettings, { wantLookup });
+  return { findings, stats: statsOf(workspace), workspace, lookups: [...lookups.values()] };
 }
 
-export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[], fixSettings: FixSettings = DEFAULT_FIX_SETTINGS): Finding[] {
+/** The scan's findings once the look-up step has found digests: checks that need them now judge. */
+export function rescanWithDigests(scanned: ScanResult, rules: readonly ActiveRule[], fixSettings: FixSettings | undefined, digests: DigestTable): ScanResult {
+  if (scanned.lookups.length === 0) return scanned;
+  return { ...scanned, findings: runRules(scanned.workspace, rules, fixSettings, { digests }) };
+}
+
+export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[], fixSettings: FixSettings = DEFAULT_FIX_SETTINGS, context: RuleContext = {}): Finding[] {
   const filesByPath = new Map(workspace.files.map((file) => [file.path, file]));
   const findings: Finding[] = [];
   /** `container` is the container itself for container checks, or just its name for image sites. */
-  const emit = (active: ActiveRule, file: ParsedFile, hit: Hit, resource?: Resource, subject?: ContainerRef | string) => {
+  const emit: Emit = (active, file, hit, resource, subject, image) => {
     const { line, column } = file.lines.position(hit.offset);
     const identity = resource ? { kind: resource.kind, name: resource.name, namespace: resource.namespace } : undefined;
     const container = typeof subject === "string" ? undefined : subject;
     const containerName = typeof subject === "string" ? subject : subject?.name;
-    const fixability = fixabilityOf(active, container, fixSettings);
+    const fixability = image ? imageFixabilityOf(active, image.site) : fixabilityOf(active, container, fixSettings);
+    const lookup = image ? lookupOfSite(image.site) : undefined;
     findings.push({
       rule: active.rule.id,
       severity: active.severity,
@@ -68,6 +94,7 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
       container: containerName,
       ...fixability,
       ...(container && resource ? { target: { document: resource.document, path: container.path } } : {}),
+      ...(image ? { image: { site: image.key, ...(lookup ? { lookup } : {}) } } : {}),
       fingerprint: fingerprintOf([active.rule.id, file.path, identity?.kind, identity?.namespace, identity?.name, containerName, hit.detail]),
     });
   };
@@ -102,11 +129,18 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
       }
     }
   }
-  runImageRules(workspace, rules, filesByPath, emit);
+  runImageRules(workspace, rules, filesByPath, emit, context);
   return uniqueFingerprints(findings.sort(compareFindings));
 }
 
-type Emit = (active: ActiveRule, file: ParsedFile, hit: Hit, resource?: Resource, subject?: ContainerRef | string) => void;
+type Emit = (
+  active: ActiveRule,
+  file: ParsedFile,
+  hit: Hit,
+  resource?: Resource,
+  subject?: ContainerRef | string,
+  image?: { site: ImageReferenceSite; key: string },
+) => void;
 
 /**
  * Image rules look at every image reference, wherever it is written. Kinds
@@ -114,14 +148,17 @@ type Emit = (active: ActiveRule, file: ParsedFile, hit: Hit, resource?: Resource
  * exclusions of the object holding a reference (a workload, an Argo CD
  * Application) apply wherever it is.
  */
-function runImageRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[], filesByPath: ReadonlyMap<string, ParsedFile>, emit: Emit): void {
+function runImageRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[], filesByPath: ReadonlyMap<string, ParsedFile>, emit: Emit, context: RuleContext): void {
   const imageRules = rules.flatMap((active) => {
     const check = CHECKS.get(active.rule.check.name);
     return check?.scope === "image" ? [{ active, check }] : [];
   });
   if (imageRules.length === 0) return;
   const resourcesByDocument = groupBy(workspace.resources, (resource) => `${resource.file}#${resource.document}`);
-  for (const site of findImageReferences(workspace.files)) {
+  const sites = findImageReferences(workspace.files, context.images);
+  const keys = siteKeys(sites);
+  const digests = context.digests ?? NO_DIGESTS;
+  for (const site of sites) {
     const file = filesByPath.get(site.file);
     if (!file) continue;
     // The object that holds the reference (a workload, an Argo CD Application): its ignore annotation and exclusions apply.
@@ -137,7 +174,9 @@ function runImageRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[],
       if (site.kind === "pod-spec" && resource && kinds && !kinds.includes(resource.kind)) continue;
       if (site.kind === "pod-spec" && containers && !containers.includes(site.details.containerList as ContainerList)) continue;
       if (isIgnored(ignored, active.rule.id) || active.isExcluded(facts)) continue;
-      for (const hit of check.run(site, active.rule.check.params)) emit(active, file, hit, resource, site.details.container);
+      const lookup = check.lookup?.(site);
+      if (lookup) context.wantLookup?.(lookup);
+      for (const hit of check.run(site, active.rule.check.params, digests)) emit(active, file, hit, resource, site.details.container, { site, key: keys.get(site) as string });
     }
   }
 }
@@ -145,7 +184,7 @@ function runImageRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[],
 /** A finding is fixable when its rule has a fix and the fix can be planned for this container. */
 function fixabilityOf(active: ActiveRule, container: ContainerRef | undefined, settings: FixSettings): Pick<Finding, "fixable" | "notFixableReason"> {
   const fix = active.rule.fix ? FIXES.get(active.rule.fix.name) : undefined;
-  if (!fix || !container || !active.rule.fix) return { fixable: false };
+  if (fix?.scope !== "container" || !container || !active.rule.fix) return { fixable: false };
   const planned = fix.plan(container, active.rule.fix.params, settings);
   if (!planned.ok) return { fixable: false, notFixableReason: planned.reason };
   const resource = container.pod.resource;
@@ -156,6 +195,14 @@ function fixabilityOf(active: ActiveRule, container: ContainerRef | undefined, s
     }
   }
   return { fixable: true };
+}
+
+/** An image finding is fixable when its rule pins and the digest has a place to go; the look-up comes later. */
+function imageFixabilityOf(active: ActiveRule, site: ImageReferenceSite): Pick<Finding, "fixable" | "notFixableReason"> {
+  const fix = active.rule.fix ? FIXES.get(active.rule.fix.name) : undefined;
+  if (fix?.scope !== "image") return { fixable: false };
+  const pinnable = pinnability(site);
+  return pinnable.ok ? { fixable: true } : { fixable: false, notFixableReason: pinnable.reason };
 }
 
 function statsOf(workspace: ParsedWorkspace): ScanResult["stats"] {

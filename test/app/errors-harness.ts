@@ -128,7 +128,7 @@ export async function startThrottledApp(handlers: { onSecondaryRateLimit: LimitH
       },
     })),
   });
-  await probot.load(createShipshapeApp({ queue }), { cwd: process.cwd(), addHandler: () => {} });
+  await probot.load(createShipshapeApp({ queue, registry: { offline: true } }), { cwd: process.cwd(), addHandler: () => {} });
   return {
     probot,
     queue,

@@ -9,6 +9,7 @@ import { Probot, ProbotOctokit } from "probot";
 import { pack } from "tar-stream";
 import { createShipshapeApp } from "../../src/app/index.js";
 import { ScanQueue } from "../../src/app/queue.js";
+import type { RegistryClientOptions } from "../../src/registry/types.js";
 
 export const API = "https://api.github.com";
 export const SECRET = "webhook-secret-for-tests";
@@ -31,7 +32,8 @@ export interface TestApp {
   logs: string[];
 }
 
-export async function startApp(): Promise<TestApp> {
+/** `registry` defaults to offline: scans find unpinned images, and their pins are skipped as needing the network. */
+export async function startApp(registry: RegistryClientOptions = { offline: true }): Promise<TestApp> {
   const logs: string[] = [];
   const log = pino({ level: "debug" }, { write: (line: string) => void logs.push(line) });
   const queue = new ScanQueue(log);
@@ -43,7 +45,7 @@ export async function startApp(): Promise<TestApp> {
     // Exact call lists: no automatic retries, and no spacing of writes (Probot sets its own throttle options, so override last).
     Octokit: ProbotOctokit.defaults((options: object) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } })),
   });
-  await probot.load(createShipshapeApp({ queue }), { cwd: process.cwd(), addHandler: () => {} });
+  await probot.load(createShipshapeApp({ queue, registry }), { cwd: process.cwd(), addHandler: () => {} });
   return {
     probot,
     queue,

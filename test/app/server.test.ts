@@ -45,7 +45,7 @@ async function startServer(env: Partial<Record<(typeof ENV_KEYS)[number], string
     host: "127.0.0.1",
     port: await freePort(),
   });
-  await server.load(createShipshapeApp({ queue }));
+  await server.load(createShipshapeApp({ queue, registry: { offline: true } }));
   const http = await server.start();
   const { port } = http.address() as AddressInfo;
   expect(port).toBe(server.port);

@@ -420,7 +420,7 @@ spec:
     expect(applied(run.changeset)).toEqual([
       ["liveness-probe-missing", "p.yaml", 'Adds a livenessProbe to container "app" that checks what its readinessProbe already checks.'],
     ]);
-    const state = analyseFile("p.yaml", run.after["p.yaml"] ?? "", [], DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS);
+    const state = analyseFile("p.yaml", "yaml", run.after["p.yaml"] ?? "", { rules: [], settings: DEFAULT_FIX_SETTINGS, limits: DEFAULT_LIMITS, context: {} });
     expect(state.data[0]).toMatchObject({ spec: { containers: [{ livenessProbe: { exec: { command: ["/bin/check", "--strict", "yes"] } } }] } });
   });
 
@@ -703,7 +703,7 @@ spec:
 
 describe("verifyFix: a fix is kept only if the edited file checks out", () => {
   const rules = activeRules(CATALOG, {});
-  const state = (text: string): FileState => analyseFile("pod.yaml", text, rules, DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS);
+  const state = (text: string): FileState => analyseFile("pod.yaml", "yaml", text, { rules, settings: DEFAULT_FIX_SETTINGS, limits: DEFAULT_LIMITS, context: {} });
   const IMAGE = `example/app:1.0@${DIGEST}`;
   const BEFORE = `apiVersion: v1
 kind: Pod

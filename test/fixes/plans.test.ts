@@ -74,7 +74,7 @@ function written(result: FixPlanResult): unknown {
 
 describe("the catalog's fixes", () => {
   it("registers exactly the probe, resources and security-context fixes", () => {
-    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context"]);
+    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context", "image-pin"]);
     expect(FIXES.get("probe")).toBe(probeFix);
     expect(FIXES.get("resources")).toBe(resourcesFix);
     expect(FIXES.get("security-context")).toBe(securityContextFix);

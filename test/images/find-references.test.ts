@@ -107,9 +107,9 @@ describe("findImageReferences over a workspace", () => {
   });
 
   it("uses the charts it is given instead of the Chart.yaml files it sees", () => {
-    const given = findImageReferences(parsed.files, [{ root: "chart", appVersion: "9.9.9" }]);
+    const given = findImageReferences(parsed.files, { charts: [{ root: "chart", appVersion: "9.9.9" }] });
     expect(given.find((site) => site.file === "chart/values.yaml")?.details.appVersion).toBe("9.9.9");
-    const none = findImageReferences(parsed.files, []);
+    const none = findImageReferences(parsed.files, { charts: [] });
     // Values files keep their helm-values role from roles.ts (every spelling, staging.values.yaml too): still read, with no appVersion to offer.
     expect(none.filter((site) => site.file === "chart/staging.values.yaml").map((site) => [site.kind, site.details.chart, site.details.appVersion])).toEqual([
       ["helm-values", "chart", undefined],

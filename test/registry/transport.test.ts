@@ -78,10 +78,24 @@ describe("retries", () => {
 
     expect(await client.resolveDigest(ref("registry.example.com/app:1"))).toEqual({
       ok: false,
-      reason: "registry.example.com/app:1: could not reach registry.example.com (ECONNRESET), on all 4 attempts",
+      reason: "registry.example.com/app:1: could not reach registry.example.com (ECONNRESET), on all 4 attempts; not asked again in this run",
       retryable: true,
     });
     expect(sleeps).toEqual([500, 1000, 2000]);
+  });
+
+  it("does not wait again for a registry that never answered: other images there fail at once, other registries are asked", async () => {
+    nock("https://registry.example.com").head("/v2/app/manifests/1").times(2).replyWithError({ code: "ENOTFOUND", message: "getaddrinfo ENOTFOUND" });
+    const other = nock("https://ghcr.io").head("/v2/acme/app/manifests/1").reply(200, undefined, { "Docker-Content-Digest": DIGEST_A });
+    const { client, sleeps } = testClient({ retries: 1 });
+
+    const dead = "could not reach registry.example.com (ENOTFOUND), on all 2 attempts; not asked again in this run";
+    expect(await client.resolveDigest(ref("registry.example.com/app:1"))).toEqual({ ok: false, reason: `registry.example.com/app:1: ${dead}`, retryable: true });
+    expect(await client.resolveDigest(ref("registry.example.com/app:2"))).toEqual({ ok: false, reason: `registry.example.com/app:2: ${dead}`, retryable: true });
+    expect(await client.resolveDigest(ref("ghcr.io/acme/app:1"))).toEqual({ ok: true, digest: DIGEST_A });
+    expect(sleeps).toEqual([500]);
+    expect(client.stats().requestsByRegistry).toEqual({ "ghcr.io": 1, "registry.example.com": 2 });
+    expect(other.isDone()).toBe(true);
   });
 
   it("does not retry a 404", async () => {
@@ -105,7 +119,7 @@ describe("retries", () => {
     const started = Date.now();
     expect(await client.resolveDigest(ref("registry.example.com/app:1"))).toEqual({
       ok: false,
-      reason: "registry.example.com/app:1: registry.example.com did not answer within 50 ms, on all 2 attempts",
+      reason: "registry.example.com/app:1: registry.example.com did not answer within 50 ms, on all 2 attempts; not asked again in this run",
       retryable: true,
     });
     expect(Date.now() - started).toBeLessThan(350);

@@ -1,0 +1,90 @@
+/**
+ * Pins at every place an image is written, against a real registry: Debian's `docker-registry` on a loopback
+ * port, with images pushed over HTTP. Each fixed file is compared byte for byte with test/fixtures/pins/pinned,
+ * whose digests are the ones the registry reports for the images pushed here.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { activeRules } from "../../src/config/resolve.js";
+import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS } from "../../src/config/types.js";
+import { fixFindings } from "../../src/fixes/engine.js";
+import { runLookupStep } from "../../src/pins/look-up-step.js";
+import { createRegistryClient } from "../../src/registry/client.js";
+import { loadRules } from "../../src/rules/load.js";
+import { scanDirectory } from "../../src/scan/scan.js";
+import { dockerImage, ociIndex, pushImage, REGISTRY_MISSING, registryBinary, startLocalRegistry, type LocalRegistry } from "../registry/local-registry.js";
+import { copyFilled, fill, PINS_FIXTURES, readTree, REGISTRY_PLACEHOLDER } from "./helpers.js";
+
+const skip = registryBinary === undefined && process.env["CI"] !== "true";
+if (skip) console.warn(`Skipping the pin tests against a real registry: ${REGISTRY_MISSING} (with CI=true they fail instead).`);
+
+/** SHIPSHAPE_UPDATE_GOLDENS=1 rewrites test/fixtures/pins/pinned from this run; review the diff before committing. */
+const UPDATE = process.env["SHIPSHAPE_UPDATE_GOLDENS"] === "1";
+
+const rules = activeRules(loadRules(), {}, ["image-tag-mutable", "image-digest-missing"]);
+
+export const PUSHED = [
+  { placeholder: "DIGEST_WEB", repository: "acme/web", tag: "1.4", build: () => ociIndex("acme/web 1.4") },
+  { placeholder: "DIGEST_WORKER", repository: "acme/worker", tag: "2.0", build: () => dockerImage("acme/worker 2.0") },
+  { placeholder: "DIGEST_TOOL", repository: "acme/tool", tag: "latest", build: () => dockerImage("acme/tool latest") },
+  { placeholder: "DIGEST_BASE", repository: "acme/base", tag: "20", build: () => ociIndex("acme/base 20") },
+];
+
+describe.skipIf(skip)("pinning every kind of image reference, with digests from a real registry", () => {
+  let registry: LocalRegistry | undefined;
+  const values: Record<string, string> = {};
+
+  beforeAll(async () => {
+    registry = await startLocalRegistry();
+    values[REGISTRY_PLACEHOLDER] = registry.host;
+    for (const image of PUSHED) values[image.placeholder] = await pushImage(registry.host, image.repository, image.tag, await image.build());
+  });
+
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  it("writes exactly the pinned files, looking each tag up once", async () => {
+    const { dir, cleanup } = copyFilled("repo", values);
+    try {
+      const requests: string[] = [];
+      const client = () =>
+        createRegistryClient({
+          env: {},
+          dockerConfigPath: "/nonexistent/shipshape-pin-test/config.json",
+          retries: 0,
+          fetch: (url, init) => {
+            requests.push(`${init.method ?? "GET"} ${new URL(url).pathname}`);
+            return fetch(url, init);
+          },
+        });
+      const scanned = scanDirectory({ root: dir, rules });
+      const step = await runLookupStep(scanned, { rules, client, fixing: true });
+      const changeset = fixFindings(step.scanned.workspace, step.scanned.findings, { rules, settings: DEFAULT_FIX_SETTINGS, limits: DEFAULT_LIMITS, digests: step.digests });
+
+      expect(requests.sort()).toEqual([
+        "HEAD /v2/acme/base/manifests/20",
+        "HEAD /v2/acme/tool/manifests/latest",
+        "HEAD /v2/acme/web/manifests/1.4",
+        "HEAD /v2/acme/worker/manifests/2.0",
+      ]);
+      const reverse = Object.fromEntries(Object.entries(values).map(([placeholder, value]) => [value, placeholder]));
+      const fixed = Object.fromEntries(changeset.files.map((file) => [file.path, fill(file.after, reverse)]));
+      const original = readTree(join(PINS_FIXTURES, "repo"));
+      if (UPDATE) {
+        for (const [path, text] of Object.entries({ ...original, ...fixed })) {
+          const target = join(PINS_FIXTURES, "pinned", path);
+          mkdirSync(dirname(target), { recursive: true });
+          writeFileSync(target, text);
+        }
+      }
+      const golden = readTree(join(PINS_FIXTURES, "pinned"));
+      expect({ ...original, ...fixed }).toEqual(golden);
+      expect(changeset.skipped.map((skipped) => `${skipped.file}:${skipped.finding.line}: ${skipped.reason}`)).toEqual([]);
+      expect(changeset.files.flatMap((file) => file.findingsAfter.map((finding) => `${finding.file}:${finding.line} ${finding.rule}`))).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  });
+});
