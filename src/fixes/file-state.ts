@@ -61,7 +61,7 @@ export function analyseFile(path: string, role: FileRole, text: string, options:
       const chart = options.context.images?.charts?.find((candidate) => candidate.root === site.details.chart);
       const path = site.holder?.path;
       if (!chart?.templates || !path || !path.every((step): step is string => typeof step === "string")) return false;
-      return templatesReadDigest(chart.templates, path);
+      return templatesReadDigest(chart.templates, path, chart.root);
     },
   };
 }

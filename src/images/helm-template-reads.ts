@@ -5,10 +5,8 @@
  * What it cannot follow is "unknown", so doubt answers false: a `digest:` the chart ignores leaves the image unpinned.
  */
 
-export interface TemplateFile {
-  path: string; // relative to the repo root, `/` separators
-  text: string;
-}
+/** `path` is relative to the repository root, with `/` separators. */
+export interface TemplateFile { path: string; text: string }
 
 /** What an expression denotes, as far as `.Values` go. Only values that may lead to the target are kept. */
 type Val =
@@ -66,9 +64,8 @@ function actionsOf(text: string): string[][] {
         if (ch === '"' || ch === "'" || ch === "`") k = stringEnd(text, k); // strings may hold `}}`
         else if (ch === "}" && text[k + 1] === "}") close = k;
       }
-      let body = close < 0 ? "" : text.slice(start, close);
-      if (body.endsWith("-") && isSpace(body[body.length - 2])) body = body.slice(0, -1);
-      if (close >= 0) actions.push(tokensOf(body));
+      const body = close < 0 ? "" : text.slice(start, close);
+      if (close >= 0) actions.push(tokensOf(body.endsWith("-") && isSpace(body[body.length - 2]) ? body.slice(0, -1) : body));
     }
     if (close < 0) return actions;
     i = close + 2;
@@ -108,9 +105,9 @@ function parse(text: string): Parsed {
 }
 
 /** What each file's `.Values` are within the top chart's: [] for its own templates, ["redis"] in `charts/redis/templates/`. */
-function valuesPrefixes(paths: readonly string[]): string[][] {
+function valuesPrefixes(paths: readonly string[], chartRoot: string | undefined): string[][] {
   const dirs = paths.map((path) => path.slice(0, Math.max(0, /(?:^|\/)templates\//.exec(path)?.index ?? 0)));
-  const top = dirs.reduce((shortest, dir) => (dir.length < shortest.length ? dir : shortest), dirs[0] ?? "");
+  const top = chartRoot ?? dirs.reduce((shortest, dir) => (dir.length < shortest.length ? dir : shortest), dirs[0] ?? "");
   return dirs.map((dir) => {
     const rest = dir.startsWith(top) ? dir.slice(top.length).split("/").filter(Boolean) : [];
     return rest.every((segment, k) => k % 2 === 1 || segment === "charts") ? rest.filter((_, k) => k % 2 === 1) : [];
@@ -126,8 +123,10 @@ function overrides(path: string, other: string): boolean {
 /**
  * True when the chart's templates read the `digest` field of the image map at `valuesPath`
  * (e.g. ["image"], ["controller","image"]), directly or through a named template.
+ * `chartRoot` (the chart's folder, "" for the repository root) tells its own templates from vendored
+ * subcharts'; without it the shallowest `templates/` folder is taken, wrong for a chart with none of its own.
  */
-export function templatesReadDigest(templates: readonly TemplateFile[], valuesPath: readonly string[]): boolean {
+export function templatesReadDigest(templates: readonly TemplateFile[], valuesPath: readonly string[], chartRoot?: string): boolean {
   const target = [...valuesPath, "digest"];
   const seen = new Set<string>(); // include name + argument, already walked
   const defines = new Map<string, { parsed: Parsed; at: number; path: string }>();
@@ -279,10 +278,12 @@ export function templatesReadDigest(templates: readonly TemplateFile[], valuesPa
         if (name && (!defines.has(name) || overrides(path, defines.get(name)!.path))) defines.set(name, { parsed: p, at, path });
       }),
     );
-    const prefixes = valuesPrefixes(templates.map((file) => file.path));
+    const prefixes = valuesPrefixes(templates.map((file) => file.path), chartRoot);
     parsed.forEach((p, f) => {
+      // Helm renders neither partials (`_helpers.tpl`) nor NOTES.txt into manifests: only their defines count.
+      const name = templates[f]!.path.slice(templates[f]!.path.lastIndexOf("/") + 1);
       const values = prefixes[f] ?? [];
-      if (!found) run(p, 0, p.actions.length, valuesAt(values).k === "values" ? { k: "root", values } : UNKNOWN);
+      if (!found && !name.startsWith("_") && !name.endsWith("NOTES.txt")) run(p, 0, p.actions.length, valuesAt(values).k === "values" ? { k: "root", values } : UNKNOWN);
     });
   } catch {
     // Never throw on odd input (a stack exhausted, say): what was found so far stands.

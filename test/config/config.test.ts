@@ -117,9 +117,20 @@ describe("parseConfig", () => {
 describe("activeRules", () => {
   const summary = (config: ConfigFile, only?: string[]) => activeRules(catalog, config, only).map((active) => `${active.rule.id}:${active.severity}`);
 
-  it("runs every rule at its own severity by default", () => {
-    expect(summary({})).toEqual(catalog.map((rule) => `${rule.id}:${rule.severity}`));
-    expect(ALL_IDS).toHaveLength(10);
+  it("runs every rule at its own severity by default, except the rules that are off until named", () => {
+    expect(summary({})).toEqual(catalog.filter((rule) => rule.id !== "image-digest-outdated").map((rule) => `${rule.id}:${rule.severity}`));
+    expect(ALL_IDS).toHaveLength(11);
+  });
+
+  it("runs an off-by-default rule when the config sets it (a severity, an object) or --rule names it, and never with `off`", () => {
+    const outdated = (config: ConfigFile, only?: string[]) => summary(config, only).filter((entry) => entry.startsWith("image-digest-outdated"));
+    expect(outdated({})).toEqual([]);
+    expect(outdated({ rules: { "image-digest-outdated": "medium" } })).toEqual(["image-digest-outdated:medium"]);
+    expect(outdated({ rules: { "image-digest-outdated": { enabled: true } } })).toEqual(["image-digest-outdated:low"]);
+    expect(outdated({ rules: { "image-digest-outdated": { exclude: [{ path: "legacy/**" }] } } })).toEqual(["image-digest-outdated:low"]);
+    expect(outdated({}, ["image-digest-outdated"])).toEqual(["image-digest-outdated:low"]);
+    expect(outdated({ rules: { "image-digest-outdated": "off" } }, ["image-digest-outdated"])).toEqual([]);
+    expect(outdated({ rules: { "image-digest-outdated": { enabled: false } } })).toEqual([]);
   });
 
   it("turns a rule off with `off` or enabled: false, and changes its severity with a severity or an object", () => {

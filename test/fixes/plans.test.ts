@@ -80,11 +80,14 @@ describe("the catalog's fixes", () => {
     expect(FIXES.get("security-context")).toBe(securityContextFix);
   });
 
-  it("gives six rules a fix, each with its order and parameters", () => {
+  it("gives nine rules a fix, each with its order and parameters", () => {
     const fixes = loadRules()
       .filter((rule) => rule.fix !== undefined)
       .map((rule) => [rule.id, rule.fix]);
     expect(fixes).toEqual([
+      ["image-digest-missing", { name: "image-pin", params: {} }],
+      ["image-digest-outdated", { name: "image-pin", params: {} }],
+      ["image-tag-mutable", { name: "image-pin", params: {} }],
       ["liveness-probe-missing", { name: "probe", order: 10, params: { probe: "livenessProbe" } }],
       ["memory-limit-missing", { name: "resources", order: 21, params: { fields: ["limits.memory"] } }],
       ["privilege-escalation-allowed", { name: "security-context", order: 31, params: { field: "allowPrivilegeEscalation", value: false } }],

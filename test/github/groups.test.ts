@@ -169,16 +169,16 @@ spec:
       writeFileSync(join(root, path), text);
     }
     const scanned = scanDirectory({ root, rules: activeRules(loadRules(), {}), fixSettings: DEFAULT_FIX_SETTINGS });
-    // The pod has no port and no probe to copy, so its probe findings are not fixable; the image tag finding has no fix.
+    // The pod has no port and no probe to copy, so its probe findings are not fixable; the image tag is pinned once its digest is looked up.
     expect(scanned.findings.map((item) => [item.rule, item.file, item.fixable])).toEqual([
       ["liveness-probe-missing", "apps/web/deployment.yaml", true],
       ["readiness-probe-missing", "apps/web/deployment.yaml", true],
-      ["image-tag-mutable", "apps/web/deployment.yaml", false],
+      ["image-tag-mutable", "apps/web/deployment.yaml", true],
       ["liveness-probe-missing", "pod.yaml", false],
       ["readiness-probe-missing", "pod.yaml", false],
     ]);
     expect(groupFixableFindings(scanned.findings, "directory").map((group) => [group.key, group.branch, group.findings.map((item) => item.rule)])).toEqual([
-      ["apps/web", `shipshape/apps-web-${hash8("apps/web")}`, ["liveness-probe-missing", "readiness-probe-missing"]],
+      ["apps/web", `shipshape/apps-web-${hash8("apps/web")}`, ["liveness-probe-missing", "readiness-probe-missing", "image-tag-mutable"]],
     ]);
   });
 });

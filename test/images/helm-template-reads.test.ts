@@ -209,6 +209,25 @@ describe("templatesReadDigest: named templates", () => {
     const own: TemplateFile = { path: "deploy/app/templates/deployment.yaml", text: "{{ .Values.image.tag }}" };
     expect(templatesReadDigest([own, subchart], ["image"])).toBe(false);
     expect(templatesReadDigest([own, subchart], ["redis", "image"])).toBe(true);
+    // An umbrella chart with no templates of its own: only the chart root tells the subchart's values apart.
+    expect(templatesReadDigest([subchart], ["image"], "deploy/app")).toBe(false);
+    expect(templatesReadDigest([subchart], ["redis", "image"], "deploy/app")).toBe(true);
+    expect(templatesReadDigest([subchart], ["image"])).toBe(true); // guessed: the shallowest templates/ is the chart's own
+    expect(templatesReadDigest([{ ...subchart, path: "charts/redis/templates/statefulset.yaml" }], ["redis", "image"], "")).toBe(true);
+  });
+
+  it("counts what partials and NOTES.txt render only through their defines: helm renders them into no manifest", () => {
+    const at = (path: string): boolean => templatesReadDigest([{ path, text: "{{ .Values.image.digest }}" }], ["image"]);
+    expect([at("chart/templates/_helpers.tpl"), at("chart/templates/NOTES.txt"), at("chart/templates/image.txt"), at("chart/templates/tests/pod.yaml")]).toEqual([false, false, true, true]);
+  });
+
+  it("takes the definition helm keeps when a name is defined twice: the chart's over a subchart's", () => {
+    const sub: TemplateFile = { path: "app/charts/lib/templates/_image.tpl", text: '{{ define "img" }}{{ .digest }}{{ end }}' };
+    const own: TemplateFile = { path: "app/templates/_image.tpl", text: '{{ define "img" }}{{ .tag }}{{ end }}' };
+    const use: TemplateFile = { path: "app/templates/deployment.yaml", text: '{{ include "img" .Values.image }}' };
+    expect(templatesReadDigest([sub, own, use], ["image"])).toBe(false);
+    expect(templatesReadDigest([own, sub, use], ["image"])).toBe(false);
+    expect(templatesReadDigest([sub, use], ["image"])).toBe(true);
   });
 
   it("block defines and runs its body", () => {
