@@ -5,6 +5,7 @@ import { NO_PARAMS, type ImageCheck } from "./types.js";
 export const imageDigestMissing: ImageCheck = {
   name: "image-digest-missing",
   scope: "image",
+  judgesTag: true,
   paramsSchema: NO_PARAMS,
   run(site) {
     const image = siteImage(site);

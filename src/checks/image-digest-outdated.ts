@@ -6,6 +6,7 @@ import { NO_PARAMS, type ImageCheck } from "./types.js";
 export const imageDigestOutdated: ImageCheck = {
   name: "image-digest-outdated",
   scope: "image",
+  judgesTag: true,
   paramsSchema: NO_PARAMS,
   lookup(site) {
     const image = siteImage(site);

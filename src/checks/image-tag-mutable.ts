@@ -5,6 +5,7 @@ import type { ImageCheck } from "./types.js";
 export const imageTagMutable: ImageCheck = {
   name: "image-tag-mutable",
   scope: "image",
+  judgesTag: true,
   paramsSchema: {
     type: "object",
     additionalProperties: false,

@@ -35,6 +35,8 @@ export interface ImageCheck extends CheckBase {
   scope: "image";
   /** `digests` holds what the look-up step found; checks that need a registry say which tag in `lookup`. */
   run(site: ImageReferenceSite, params: CheckParams, digests: DigestTable): Hit[];
+  /** Judges the tag or digest, which a kustomization's `images:` entry overrides for the manifests it lists. */
+  judgesTag?: boolean;
   /** The tag this check needs resolved before it can judge the site, if any. */
   lookup?(site: ImageReferenceSite): ImageLookup | undefined;
 }

@@ -103,9 +103,13 @@ function emit(report: string, output: string | undefined): void {
   else writeReport(output, report);
 }
 
-/** The findings once the changeset is applied: changed files as rescanned, the rest as they were. */
+/**
+ * The findings once the changeset is applied: changed files as rescanned, the rest as they were, less the
+ * findings fixed in another file (an image pinned in the kustomization that lists its manifest).
+ */
 function findingsAfter(findings: readonly Finding[], changeset: Changeset): Finding[] {
   const changed = new Set(changeset.files.map((file) => file.path));
+  const fixedElsewhere = new Set(changeset.applied.filter((fix) => fix.file !== fix.finding.file).map((fix) => fix.finding.fingerprint));
   const kept = findings.filter((finding) => !changed.has(finding.file));
-  return [...kept, ...changeset.files.flatMap((file) => file.findingsAfter)].sort(compareFindings);
+  return [...kept, ...changeset.files.flatMap((file) => file.findingsAfter)].filter((finding) => !fixedElsewhere.has(finding.fingerprint)).sort(compareFindings);
 }

@@ -10,13 +10,18 @@ export interface ExcludeEntry {
 
 export type RuleSetting = "off" | Severity | { enabled?: boolean; severity?: Severity; exclude?: ExcludeEntry[] };
 
+/** Where a pin goes for an image written in a manifest that a kustomization lists. */
+export type PinPlace = "kustomization" | "manifest";
+
 export interface FixSettings {
   probes: { httpPath?: string };
+  images: { pinIn: PinPlace };
   resources: { requests: { cpu: string | number; memory: string }; memoryLimitFactor: number };
 }
 
 export const DEFAULT_FIX_SETTINGS: FixSettings = {
   probes: {},
+  images: { pinIn: "kustomization" },
   resources: { requests: { cpu: "100m", memory: "128Mi" }, memoryLimitFactor: 2 },
 };
 
@@ -27,6 +32,7 @@ export interface ConfigFile {
   limits?: Partial<Limits>;
   fixes?: {
     probes?: { httpPath?: string };
+    images?: { pinIn?: PinPlace };
     resources?: { requests?: { cpu?: string | number; memory?: string }; memoryLimitFactor?: number };
   };
   pullRequests?: Partial<PullRequestSettings>;
@@ -57,6 +63,7 @@ export function fixSettingsOf(config: ConfigFile): FixSettings {
   const resources = config.fixes?.resources;
   return {
     probes: { ...DEFAULT_FIX_SETTINGS.probes, ...config.fixes?.probes },
+    images: { ...DEFAULT_FIX_SETTINGS.images, ...config.fixes?.images },
     resources: {
       requests: { ...DEFAULT_FIX_SETTINGS.resources.requests, ...resources?.requests },
       memoryLimitFactor: resources?.memoryLimitFactor ?? DEFAULT_FIX_SETTINGS.resources.memoryLimitFactor,

@@ -4,6 +4,7 @@ export interface AppliedFix {
   /** Stable: the same finding fixed the same way has the same id. */
   id: string;
   rule: string;
+  /** The file the fix edits: where the finding is, or the kustomization an image pin goes into. */
   file: string;
   finding: Finding;
   explanation: string;

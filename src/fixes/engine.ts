@@ -11,7 +11,7 @@ import { chartsOf } from "../images/helm-charts.js";
 import { NO_DIGESTS, type DigestTable } from "../pins/lookup.js";
 import type { RuleContext } from "../scan/scan.js";
 import type { FileRole } from "../workspace/roles.js";
-import { pinImage } from "./image-pin.js";
+import { ALREADY_PINNED, pinImage } from "./image-pin.js";
 import type { ContainerFix, DataChange } from "./types.js";
 import { FIXES } from "./registry.js";
 import { verifyFix } from "./verify.js";
@@ -42,21 +42,22 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
     .sort((a, b) => compareTargets(a.finding, b.finding) || orderOf(a.finding) - orderOf(b.finding) || a.index - b.index)
     .map(({ finding }) => finding);
   const analysis: AnalysisOptions = { rules: options.rules, settings: options.settings, limits: options.limits, context: ruleContextOf(workspace, options.digests) };
-  for (const [path, fileFindings] of groupBy(candidates, (finding) => finding.file)) {
+  for (const [path, fileFindings] of groupBy(candidates, fixedFileOf)) {
     const original = workspace.files.find((file) => file.path === path);
     if (!original) continue;
     let state = analyseFile(path, original.role, original.text, analysis);
     const fixIds: string[] = [];
     const skipped: SkippedFix[] = [];
     for (const finding of fileFindings) {
-      const skip = (reason: string) => skipped.push({ rule: finding.rule, file: path, finding, reason });
+      const skip = (reason: string) => skipped.push({ rule: finding.rule, file: finding.file, finding, reason });
       if (!finding.fixable) {
         skip(finding.notFixableReason ?? "no fix applies");
         continue;
       }
-      // An earlier fix in this file may already have taken care of it.
-      if (!state.findings.some((current) => isSameFinding(current, finding))) continue;
-      const outcome = fixOne(state, finding, rulesById.get(finding.rule) as ActiveRule, original.role, analysis);
+      // An earlier fix in this file may already have taken care of it (a finding fixed in another file is not in this one's).
+      if (finding.file === path && !state.findings.some((current) => isSameFinding(current, finding))) continue;
+      const outcome = fixOne(state, finding, rulesById.get(finding.rule) as ActiveRule, { path, role: original.role }, analysis);
+      if ("done" in outcome) continue;
       if ("reason" in outcome) {
         skip(outcome.reason);
         continue;
@@ -94,26 +95,30 @@ function ruleContextOf(workspace: ParsedWorkspace, digests: DigestTable = NO_DIG
   return { images: { charts: chartsOf(workspace.files, (file) => file.documents), file: (path) => byPath.get(path) }, digests };
 }
 
-type FixOutcome = { state: FileState; applied: AppliedFix } | { reason: string };
+/** The file a finding's fix edits: where it was found, or the kustomization an image pin goes into. */
+function fixedFileOf(finding: Finding): string {
+  return finding.image?.pinIn?.file ?? finding.file;
+}
 
-function fixOne(state: FileState, finding: Finding, active: ActiveRule, role: FileRole, analysis: AnalysisOptions): FixOutcome {
+type FixOutcome = { state: FileState; applied: AppliedFix } | typeof ALREADY_PINNED | { reason: string };
+
+function fixOne(state: FileState, finding: Finding, active: ActiveRule, file: { path: string; role: FileRole }, analysis: AnalysisOptions): FixOutcome {
   const ruleFix = active.rule.fix;
   const fix = ruleFix ? FIXES.get(ruleFix.name) : undefined;
   if (!ruleFix || !fix) return { reason: "no fix applies" };
   const edit = fix.scope === "image" ? pinImage(state, finding, analysis.context.digests ?? NO_DIGESTS) : editContainer(state, finding, fix, ruleFix.params, analysis.settings);
-  if ("reason" in edit) return edit;
-  const next = analyseFile(finding.file, role, edit.text, analysis);
+  if ("reason" in edit || "done" in edit) return edit;
+  const next = analyseFile(file.path, file.role, edit.text, analysis);
   const verdict = verifyFix(state, next, edit.document, edit.changes, finding);
   if (!verdict.ok) return { reason: `the fix was dropped: ${verdict.reason}` };
-  if ("digest" in edit && finding.image && next.imageSite(finding.image.site)?.reference?.digest !== edit.digest) {
-    return { reason: "the fix was dropped: the edited reference does not carry the digest" };
-  }
+  const missingPin = edit.missingPin?.(next);
+  if (missingPin !== undefined) return { reason: `the fix was dropped: ${missingPin}` };
   return {
     state: next,
     applied: {
       id: fingerprintOf([finding.fingerprint, ruleFix.name]),
       rule: finding.rule,
-      file: finding.file,
+      file: file.path,
       finding,
       explanation: edit.explanation,
       risk: edit.risk,
@@ -129,6 +134,8 @@ interface PlannedEdit {
   explanation: string;
   risk: string;
   risky: boolean;
+  /** Image pins: why the edited file does not carry the pin, if it does not. */
+  missingPin?: (next: FileState) => string | undefined;
 }
 
 /** A container fix, planned on the container as it is in the current text and written with the YAML editor. */

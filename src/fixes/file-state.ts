@@ -22,6 +22,8 @@ export interface FileState {
   container(document: number, path: readonly (string | number)[]): ContainerRef | undefined;
   /** The image reference written at the place `key` (see siteKeys) names. */
   imageSite(key: string): ImageReferenceSite | undefined;
+  /** Every image reference in the file, in file order. */
+  imageSites(): ImageReferenceSite[];
   /** Whether the chart of a Helm values site reads the image's `digest` field. */
   readsDigest(site: ImageReferenceSite): boolean;
 }
@@ -57,6 +59,7 @@ export function analyseFile(path: string, role: FileRole, text: string, options:
     container: (document, containerPath) =>
       containers.find((candidate) => candidate.pod.resource.document === document && samePath(candidate.path, containerPath)),
     imageSite: (key) => sitesByKey().get(key),
+    imageSites: () => [...sitesByKey().values()],
     readsDigest: (site) => {
       const chart = options.context.images?.charts?.find((candidate) => candidate.root === site.details.chart);
       const path = site.holder?.path;

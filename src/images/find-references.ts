@@ -4,6 +4,7 @@ import { composeImageSites, isComposeFile } from "./compose-sites.js";
 import { dockerfileImageSites } from "./dockerfile-sites.js";
 import { BASE_VALUES_NAMES, basenameOf, chartOfValuesFile, chartsOf, dirnameOf, type HelmChartInfo } from "./helm-charts.js";
 import { helmValuesImageSites, type ValuesFileWalk } from "./helm-values-sites.js";
+import type { KustomizeOwner } from "./kustomize-owners.js";
 import { kustomizeImageSites } from "./kustomize-sites.js";
 import { podSpecImageSites } from "./pod-spec-sites.js";
 import { sortSites, type ImageReferenceSite } from "./site.js";
@@ -27,6 +28,8 @@ export interface ImageSourceFile {
 export interface ImageContext {
   charts?: readonly HelmChartInfo[];
   file?: (path: string) => ImageSourceFile | undefined;
+  /** Manifest → the kustomization listing it (see kustomizeOwners); defaults to the kustomizations among the files. */
+  owners?: ReadonlyMap<string, KustomizeOwner>;
 }
 
 /** Roles that hold no image reference Shipshape reads (Helm templates are Go templates, not YAML). */

@@ -1,10 +1,14 @@
 import type { ImageReferenceSite } from "../images/site.js";
 import { describePath, type NodePath } from "../model/paths.js";
 import type { DataChange } from "../fixes/types.js";
+import { isPlainObject, type PlainValue } from "../edit/render.js";
+import type { KustomizationPin } from "../scan/finding.js";
 
 /** How a pin is written: YAML values set by path, or (Dockerfiles) the image token replaced in the text. */
 export type PinEdit =
   | { kind: "yaml"; document: number; changes: DataChange[] }
+  /** A new item at the end of the list at `sequence` (its `index`-th). */
+  | { kind: "yaml-append"; document: number; sequence: NodePath; index: number; item: { [key: string]: PlainValue } }
   | { kind: "text"; offset: number; end: number; text: string };
 
 export interface PinPlan {
@@ -62,6 +66,41 @@ export function planPin(site: ImageReferenceSite, digest: string, readsDigest: b
   }
   const tagKey = site.parts.tag?.key ?? "tag";
   return { ok: true, plan: { edit: yamlEdit(site.document, [...holder, tagKey], `${tag}@${digest}`), pinned } };
+}
+
+/** The kustomization as it is now: its parsed documents and the image sites (its `images:` entries). */
+export interface KustomizationNow {
+  file: string;
+  data: readonly PlainValue[];
+  sites: readonly ImageReferenceSite[];
+}
+
+/**
+ * The pin of a manifest's image as an `images:` entry of the kustomization
+ * listing it: `{name, newTag, digest}` appended (Kustomize keeps both tag and
+ * digest), or newTag and digest added to an entry that only names the image.
+ * "done" when an earlier pin wrote exactly this entry (two manifests, one image).
+ */
+export function planKustomizationPin(now: KustomizationNow, pin: KustomizationPin, digest: string): PinPlanResult | { ok: "done" } {
+  const pinned = `${pin.name}${pin.tag === undefined ? "" : `:${pin.tag}`}@${digest}`;
+  const entry = now.sites.find((site) => site.kind === "kustomize-images" && site.details.name === pin.name);
+  if (entry?.holder && entry.document !== undefined) {
+    const { tag, digest: written, repository } = entry.parts ?? {};
+    if (written?.text === digest && tag?.text === pin.tag && !repository) return { ok: "done" };
+    if (tag || written || repository) {
+      return { ok: false, reason: `${now.file} already sets ${pin.name} to ${entry.image}, not the :${pin.tag ?? "latest"} this manifest names` };
+    }
+    const changes: DataChange[] = [...(pin.tag === undefined ? [] : [{ path: [...entry.holder.path, "newTag"], value: pin.tag }]), { path: [...entry.holder.path, "digest"], value: digest }];
+    return { ok: true, plan: { edit: { kind: "yaml", document: entry.document, changes }, pinned } };
+  }
+  const document = now.data.findIndex((data) => isPlainObject(data) && data["resources"] !== undefined);
+  const root = now.data[document];
+  if (!isPlainObject(root)) return { ok: false, reason: `${now.file} no longer lists resources` };
+  const item = { name: pin.name, ...(pin.tag === undefined ? {} : { newTag: pin.tag }), digest };
+  const images = root["images"];
+  if (images === undefined || images === null) return { ok: true, plan: { edit: { kind: "yaml", document, changes: [{ path: ["images"], value: [item] }] }, pinned } };
+  if (!Array.isArray(images)) return { ok: false, reason: `images in ${now.file} is not a list` };
+  return { ok: true, plan: { edit: { kind: "yaml-append", document, sequence: ["images"], index: images.length, item }, pinned } };
 }
 
 function yamlEdit(document: number, path: NodePath, value: string): PinEdit {

@@ -17,10 +17,20 @@ export interface Finding {
   notFixableReason?: string;
   /** The node the finding is about (a container), for the fix engine. */
   target?: { document: number; path: readonly (string | number)[] };
-  /** Image findings: where the reference is written (found again after other edits), and the tag a pin looks up. */
-  image?: { site: string; lookup?: ImageLookup };
+  /**
+   * Image findings: where the reference is written (found again after other edits), the tag a pin looks up,
+   * and, when the pin goes into the kustomization that lists this manifest, that file and the entry to write.
+   */
+  image?: { site: string; lookup?: ImageLookup; pinIn?: KustomizationPin };
   /** Stable across unrelated edits: rule, file, resource, container and what is wrong, not the line. */
   fingerprint: string;
+}
+
+/** An `images:` entry to write in a kustomization: `name` as the manifest writes it, and the tag it keeps. */
+export interface KustomizationPin {
+  file: string;
+  name: string;
+  tag: string | undefined;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -9,6 +9,8 @@ import { siteKeys } from "../images/site-keys.js";
 import type { ImageReferenceSite } from "../images/site.js";
 import { lookupOfSite, NO_DIGESTS, type DigestTable, type ImageLookup } from "../pins/lookup.js";
 import { pinnability } from "../pins/plan.js";
+import { pinPlaceOf, type PinPlace } from "../pins/pin-place.js";
+import { kustomizeOwners } from "../images/kustomize-owners.js";
 import { containersOf, podSpecOf, type ContainerList, type ContainerRef } from "../model/pods.js";
 import type { ParsedFile } from "../model/parsed-file.js";
 import type { Resource } from "../model/resource.js";
@@ -81,8 +83,9 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
     const identity = resource ? { kind: resource.kind, name: resource.name, namespace: resource.namespace } : undefined;
     const container = typeof subject === "string" ? undefined : subject;
     const containerName = typeof subject === "string" ? subject : subject?.name;
-    const fixability = image ? imageFixabilityOf(active, image.site) : fixabilityOf(active, container, fixSettings);
+    const fixability = image ? imageFixabilityOf(active, image.site, image.place) : fixabilityOf(active, container, fixSettings);
     const lookup = image ? lookupOfSite(image.site) : undefined;
+    const pinIn = image && !image.place.overridden ? image.place.pinIn : undefined;
     findings.push({
       rule: active.rule.id,
       severity: active.severity,
@@ -94,7 +97,7 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
       container: containerName,
       ...fixability,
       ...(container && resource ? { target: { document: resource.document, path: container.path } } : {}),
-      ...(image ? { image: { site: image.key, ...(lookup ? { lookup } : {}) } } : {}),
+      ...(image ? { image: { site: image.key, ...(lookup ? { lookup } : {}), ...(pinIn ? { pinIn } : {}) } } : {}),
       fingerprint: fingerprintOf([active.rule.id, file.path, identity?.kind, identity?.namespace, identity?.name, containerName, hit.detail]),
     });
   };
@@ -129,7 +132,7 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
       }
     }
   }
-  runImageRules(workspace, rules, filesByPath, emit, context);
+  runImageRules(workspace, rules, filesByPath, emit, context, fixSettings);
   return uniqueFingerprints(findings.sort(compareFindings));
 }
 
@@ -139,7 +142,7 @@ type Emit = (
   hit: Hit,
   resource?: Resource,
   subject?: ContainerRef | string,
-  image?: { site: ImageReferenceSite; key: string },
+  image?: { site: ImageReferenceSite; key: string; place: PinPlace },
 ) => void;
 
 /**
@@ -148,7 +151,14 @@ type Emit = (
  * exclusions of the object holding a reference (a workload, an Argo CD
  * Application) apply wherever it is.
  */
-function runImageRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[], filesByPath: ReadonlyMap<string, ParsedFile>, emit: Emit, context: RuleContext): void {
+function runImageRules(
+  workspace: ParsedWorkspace,
+  rules: readonly ActiveRule[],
+  filesByPath: ReadonlyMap<string, ParsedFile>,
+  emit: Emit,
+  context: RuleContext,
+  fixSettings: FixSettings,
+): void {
   const imageRules = rules.flatMap((active) => {
     const check = CHECKS.get(active.rule.check.name);
     return check?.scope === "image" ? [{ active, check }] : [];
@@ -158,9 +168,11 @@ function runImageRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[],
   const sites = findImageReferences(workspace.files, context.images);
   const keys = siteKeys(sites);
   const digests = context.digests ?? NO_DIGESTS;
+  const owners = context.images?.owners ?? kustomizeOwners(workspace.files, (file) => file.documents);
   for (const site of sites) {
     const file = filesByPath.get(site.file);
     if (!file) continue;
+    const place = pinPlaceOf(site, owners, fixSettings);
     // The object that holds the reference (a workload, an Argo CD Application): its ignore annotation and exclusions apply.
     const resource = site.path
       ? resourcesByDocument.get(`${site.file}#${site.document}`)?.find((candidate) => candidate.path.every((part, index) => site.path?.[index] === part))
@@ -174,9 +186,12 @@ function runImageRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[],
       if (site.kind === "pod-spec" && resource && kinds && !kinds.includes(resource.kind)) continue;
       if (site.kind === "pod-spec" && containers && !containers.includes(site.details.containerList as ContainerList)) continue;
       if (isIgnored(ignored, active.rule.id) || active.isExcluded(facts)) continue;
+      // The kustomization's images entry decides what runs; its own site reports.
+      if (place.overridden && check.judgesTag) continue;
       const lookup = check.lookup?.(site);
       if (lookup) context.wantLookup?.(lookup);
-      for (const hit of check.run(site, active.rule.check.params, digests)) emit(active, file, hit, resource, site.details.container, { site, key: keys.get(site) as string });
+      const image = { site, key: keys.get(site) as string, place };
+      for (const hit of check.run(site, active.rule.check.params, digests)) emit(active, file, hit, resource, site.details.container, image);
     }
   }
 }
@@ -198,9 +213,11 @@ function fixabilityOf(active: ActiveRule, container: ContainerRef | undefined, s
 }
 
 /** An image finding is fixable when its rule pins and the digest has a place to go; the look-up comes later. */
-function imageFixabilityOf(active: ActiveRule, site: ImageReferenceSite): Pick<Finding, "fixable" | "notFixableReason"> {
+function imageFixabilityOf(active: ActiveRule, site: ImageReferenceSite, place: PinPlace): Pick<Finding, "fixable" | "notFixableReason"> {
   const fix = active.rule.fix ? FIXES.get(active.rule.fix.name) : undefined;
   if (fix?.scope !== "image") return { fixable: false };
+  if (!place.overridden && place.notPinnable) return { fixable: false, notFixableReason: place.notPinnable };
+  if (!place.overridden && place.pinIn) return { fixable: true };
   const pinnable = pinnability(site);
   return pinnable.ok ? { fixable: true } : { fixable: false, notFixableReason: pinnable.reason };
 }

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activeRules } from "../../src/config/resolve.js";
-import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS } from "../../src/config/types.js";
+import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS, fixSettingsOf } from "../../src/config/types.js";
 import { fixFindings } from "../../src/fixes/engine.js";
 import { runLookupStep } from "../../src/pins/look-up-step.js";
 import { createRegistryClient } from "../../src/registry/client.js";
@@ -83,6 +83,34 @@ describe.skipIf(skip)("pinning every kind of image reference, with digests from 
       expect({ ...original, ...fixed }).toEqual(golden);
       expect(changeset.skipped.map((skipped) => `${skipped.file}:${skipped.finding.line}: ${skipped.reason}`)).toEqual([]);
       expect(changeset.files.flatMap((file) => file.findingsAfter.map((finding) => `${finding.file}:${finding.line} ${finding.rule}`))).toEqual([]);
+      // Both manifests that name acme/web:1.4 are pinned by the one entry the first pin wrote.
+      expect(changeset.applied.filter((fix) => fix.file === "deploy/base/kustomization.yaml").map((fix) => [fix.finding.file, fix.explanation])).toEqual([
+        ["deploy/base/cron.yaml", `Pins ${values[REGISTRY_PLACEHOLDER]}/acme/web:1.4 to ${values["DIGEST_WEB"]}, the digest :1.4 points to now, with an images entry in deploy/base/kustomization.yaml, which lists the manifest that names it.`],
+        ["deploy/base/worker.yaml", `Pins ${values[REGISTRY_PLACEHOLDER]}/acme/worker:2.0 to ${values["DIGEST_WORKER"]}, the digest :2.0 points to now, with an images entry in deploy/base/kustomization.yaml, which lists the manifest that names it.`],
+      ]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("with fixes.images.pinIn: manifest, pins a base's images in its manifests and leaves its kustomization alone", async () => {
+    const { dir, cleanup } = copyFilled("repo", values);
+    try {
+      const settings = fixSettingsOf({ fixes: { images: { pinIn: "manifest" } } });
+      const scanned = scanDirectory({ root: dir, rules, fixSettings: settings });
+      const client = () => createRegistryClient({ env: {}, dockerConfigPath: "/nonexistent/shipshape-pin-test/config.json", retries: 0 });
+      const step = await runLookupStep(scanned, { rules, fixSettings: settings, client, fixing: true });
+      const changeset = fixFindings(step.scanned.workspace, step.scanned.findings, { rules, settings, limits: DEFAULT_LIMITS, digests: step.digests });
+      const reverse = Object.fromEntries(Object.entries(values).map(([placeholder, value]) => [value, placeholder]));
+      const base = Object.fromEntries(changeset.files.filter((file) => file.path.startsWith("deploy/base/")).map((file) => [file.path, fill(file.after, reverse)]));
+      const original = readTree(join(PINS_FIXTURES, "repo"));
+      const pinnedInPlace = (path: string, image: string, digest: string) => (original[path] as string).replace(`image: ${image}\n`, `image: ${image}@${digest}\n`);
+      expect(base).toEqual({
+        "deploy/base/cron.yaml": pinnedInPlace("deploy/base/cron.yaml", "registry.test/acme/web:1.4", "DIGEST_WEB"),
+        "deploy/base/deployment.yaml": pinnedInPlace("deploy/base/deployment.yaml", "registry.test/acme/web:1.4", "DIGEST_WEB"),
+        "deploy/base/worker.yaml": pinnedInPlace("deploy/base/worker.yaml", "registry.test/acme/worker:2.0", "DIGEST_WORKER"),
+      });
+      expect(changeset.skipped).toEqual([]);
     } finally {
       cleanup();
     }
