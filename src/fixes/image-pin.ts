@@ -62,13 +62,15 @@ export function pinImage(state: FileState, finding: Finding, digests: DigestTabl
     plan = planned.plan;
     where = describeSite(site);
     moving = site.reference?.digest !== undefined;
-    sentence = moving ? texts.explanation.update : lookup.tag === "latest" ? texts.explanation.latest : texts.explanation.pin;
+    sentence = moving ? texts.explanation.update : texts.explanation.pin;
   }
   const written = writeEdit(state.text, plan.edit);
   if ("reason" in written) return written;
   return {
     ...written,
-    explanation: fillText(sentence, { where, digest, tag: lookup.tag, file: pinIn?.file ?? finding.file }).trim(),
+    explanation: [fillText(sentence, { where, digest, tag: lookup.tag, file: pinIn?.file ?? finding.file }), ...(lookup.tag === "latest" ? [texts.explanation.latest] : [])]
+      .map((text) => text.trim())
+      .join(" "),
     risk: (moving ? texts.risk.update : texts.risk.pin).trim(),
     risky: false,
     missingPin: (next) => {

@@ -10,8 +10,8 @@ describe("app.yml, the manifest Probot registers the app from", () => {
     expect(manifest.default_events).toEqual(["installation", "installation_repositories", "push", "pull_request", "issue_comment", "issues", "check_run"]);
   });
 
-  it("asks for write access to contents, pull requests, issues and checks, and read access to metadata, nothing more", () => {
-    expect(manifest.default_permissions).toEqual({ contents: "write", pull_requests: "write", issues: "write", checks: "write", metadata: "read" });
+  it("asks for write access to contents, pull requests, issues and checks, and read access to metadata and packages, nothing more", () => {
+    expect(manifest.default_permissions).toEqual({ contents: "write", pull_requests: "write", issues: "write", checks: "write", metadata: "read", packages: "read" });
   });
 
   it("leaves the webhook URL to Probot's setup flow", () => {

@@ -29,9 +29,9 @@ export function fill(text: string, values: Record<string, string>): string {
 }
 
 /** A fixture folder copied to a temporary one with its placeholders filled. */
-export function copyFilled(name: string, values: Record<string, string>): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), `shipshape-pins-${name}-`));
-  cpSync(join(PINS_FIXTURES, name), dir, { recursive: true });
+export function copyFilled(fixture: string, values: Record<string, string>): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "shipshape-pins-"));
+  cpSync(fixture, dir, { recursive: true });
   for (const [path, text] of Object.entries(readTree(dir))) writeFileSync(join(dir, path), fill(text, values));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -46,7 +46,7 @@ describe.skipIf(skip)("pinning every kind of image reference, with digests from 
   });
 
   it("writes exactly the pinned files, looking each tag up once", async () => {
-    const { dir, cleanup } = copyFilled("repo", values);
+    const { dir, cleanup } = copyFilled(join(PINS_FIXTURES, "repo"), values);
     try {
       const requests: string[] = [];
       const client = () =>
@@ -94,7 +94,7 @@ describe.skipIf(skip)("pinning every kind of image reference, with digests from 
   });
 
   it("with fixes.images.pinIn: manifest, pins a base's images in its manifests and leaves its kustomization alone", async () => {
-    const { dir, cleanup } = copyFilled("repo", values);
+    const { dir, cleanup } = copyFilled(join(PINS_FIXTURES, "repo"), values);
     try {
       const settings = fixSettingsOf({ fixes: { images: { pinIn: "manifest" } } });
       const scanned = scanDirectory({ root: dir, rules, fixSettings: settings });
