@@ -62,7 +62,9 @@ export async function scanRepository(
   const executable = new Set(tarball.files.filter((file) => file.executable).map((file) => file.path));
   const files = loadWorkspaceFromFiles(tarball.files, { maxFileBytes: limits.maxFileBytes, ignorePaths: config.ignorePaths ?? [] });
   const client = async () => {
-    const githubToken = options.registry?.offline ? undefined : await installationToken(octokit);
+    // A token the operator set (GITHUB_TOKEN) reaches more of ghcr.io than an installation token does.
+    const operatorToken = (options.registry?.env ?? process.env)["GITHUB_TOKEN"];
+    const githubToken = options.registry?.offline || operatorToken ? undefined : await installationToken(octokit);
     return createRegistryClient({ ...registryOptionsOf(config.registries), ...(githubToken ? { githubToken } : {}), ...options.registry });
   };
   const { scanned, digests } = await runLookupStep(scanFiles(files, { rules, limits, fixSettings }), { rules, fixSettings, client, fixing: true });
@@ -89,7 +91,7 @@ export async function scanRepository(
   return report;
 }
 
-/** The installation's token, which ghcr.io accepts for the packages the app can read. Never logged. */
+/** The installation's token, which ghcr.io accepts for packages the installation may read. Never logged. */
 async function installationToken(octokit: GitHubClient): Promise<string | undefined> {
   try {
     const auth = (await octokit.auth({ type: "installation" })) as { token?: unknown };

@@ -61,9 +61,9 @@ export function createCredentialFinder(sources: CredentialSources): (registry: s
     if (fromConfig) return { credential: fromConfig, source: configPath };
 
     if (key === "ghcr.io") {
-      if (sources.githubToken) return { credential: { username: "shipshape", password: sources.githubToken }, source: "the githubToken option" };
+      if (sources.githubToken) return { credential: { username: "x-access-token", password: sources.githubToken }, source: "the githubToken option" };
       const token = sources.env["GITHUB_TOKEN"];
-      if (token) return { credential: { username: "shipshape", password: token }, source: "GITHUB_TOKEN" };
+      if (token) return { credential: { username: "x-access-token", password: token }, source: "GITHUB_TOKEN" };
     }
     return undefined;
   };

@@ -70,7 +70,7 @@ describe("GHCR", () => {
       {
         method: "GET",
         url: "https://ghcr.io/token?service=ghcr.io&scope=repository%3Aacme%2Fweb%3Apull",
-        headers: { accept: "application/json", authorization: basic("shipshape", token) },
+        headers: { accept: "application/json", authorization: basic("x-access-token", token) },
       },
       { method: "HEAD", url: "https://ghcr.io/v2/acme/web/manifests/1.4", headers: { accept: ACCEPT, authorization: "Bearer ghcr-registry-token" } },
     ]);

@@ -98,10 +98,10 @@ describe("createCredentialFinder", () => {
     expect(await configOnly("ghcr.io")).toEqual({ credential: { username: "from-config", password: "c" }, source: path });
 
     const tokenOnly = createCredentialFinder({ env: { GITHUB_TOKEN: "ghp_env" }, dockerConfigPath: join(dir, "none.json") });
-    expect(await tokenOnly("ghcr.io")).toEqual({ credential: { username: "shipshape", password: "ghp_env" }, source: "GITHUB_TOKEN" });
+    expect(await tokenOnly("ghcr.io")).toEqual({ credential: { username: "x-access-token", password: "ghp_env" }, source: "GITHUB_TOKEN" });
     expect(await tokenOnly("quay.io")).toBeUndefined();
 
     const option = createCredentialFinder({ githubToken: "ghp_option", env: { GITHUB_TOKEN: "ghp_env" }, dockerConfigPath: join(dir, "none.json") });
-    expect(await option("ghcr.io")).toEqual({ credential: { username: "shipshape", password: "ghp_option" }, source: "the githubToken option" });
+    expect(await option("ghcr.io")).toEqual({ credential: { username: "x-access-token", password: "ghp_option" }, source: "the githubToken option" });
   });
 });
