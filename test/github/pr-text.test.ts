@@ -292,7 +292,7 @@ describe("pullRequestText: titles", () => {
   it("derives an action from every catalog rule title, and falls back for titles it cannot read", () => {
     expect(CATALOG.map((rule) => [rule.id, actionOf(rule.title)])).toEqual([
       ["image-digest-missing", "Ensure images are pinned by digest"],
-      ["image-digest-outdated", "Ensure image pins are current"],
+      ["image-digest-outdated", "Replace outdated digests"],
       // "Image reference is not valid": the subject is two words, which no pattern reads, so it falls back.
       ["image-reference-invalid", "Fix: image reference is not valid"],
       ["image-tag-mutable", "Replace mutable tags"],
