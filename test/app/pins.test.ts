@@ -43,7 +43,7 @@ describe.skipIf(skip)("the app pins images by digest", () => {
       const requests: string[] = [];
       const app = await startApp({
         env: {},
-        dockerConfigPath: "/nonexistent/shipshape-app-pin-test/config.json",
+        dockerConfigPath: "/nonexistent/shipshape-pin-tests/config.json",
         retries: 0,
         fetch: (url, init) => {
           requests.push(`${init.method ?? "GET"} ${new URL(url).pathname}`);

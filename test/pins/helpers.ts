@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { createRegistryClient, type RegistryClient, type RegistryClientOptions } from "../../src/registry/client.js";
 
 export const PINS_FIXTURES = join(import.meta.dirname, "..", "fixtures", "pins");
 
@@ -34,4 +35,21 @@ export function copyFilled(fixture: string, values: Record<string, string>): { d
   cpSync(fixture, dir, { recursive: true });
   for (const [path, text] of Object.entries(readTree(dir))) writeFileSync(join(dir, path), fill(text, values));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A client factory that reads no real credentials and records each request ("HEAD /v2/acme/web/manifests/1.4"). */
+export function recordingRegistry(options: RegistryClientOptions = {}): { make: () => RegistryClient; requests: string[] } {
+  const requests: string[] = [];
+  const make = () =>
+    createRegistryClient({
+      env: {},
+      dockerConfigPath: "/nonexistent/shipshape-pin-tests/config.json",
+      retries: 0,
+      fetch: (url, init) => {
+        requests.push(`${init.method ?? "GET"} ${new URL(url).pathname}`);
+        return fetch(url, init);
+      },
+      ...options,
+    });
+  return { make, requests };
 }

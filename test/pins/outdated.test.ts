@@ -7,11 +7,11 @@ import { activeRules } from "../../src/config/resolve.js";
 import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS } from "../../src/config/types.js";
 import { fixFindings } from "../../src/fixes/engine.js";
 import { runLookupStep } from "../../src/pins/look-up-step.js";
-import { createRegistryClient } from "../../src/registry/client.js";
 import { loadRules } from "../../src/rules/load.js";
 import { scanFiles } from "../../src/scan/scan.js";
 import { loadWorkspaceFromFiles } from "../../src/workspace/load.js";
 import { dockerImage, pushImage, REGISTRY_MISSING, registryBinary, startLocalRegistry, type LocalRegistry } from "../registry/local-registry.js";
+import { recordingRegistry } from "./helpers.js";
 
 const skip = registryBinary === undefined && process.env["CI"] !== "true";
 if (skip) console.warn(`Skipping the digest update tests against a real registry: ${REGISTRY_MISSING} (with CI=true they fail instead).`);
@@ -51,21 +51,7 @@ describe.skipIf(skip)("image-digest-outdated: pins behind their tag", () => {
     return { rules, scanned: scanFiles(workspace, { rules, limits: DEFAULT_LIMITS, fixSettings: DEFAULT_FIX_SETTINGS }) };
   }
 
-  function client(offline = false) {
-    const requests: string[] = [];
-    const make = () =>
-      createRegistryClient({
-        env: {},
-        dockerConfigPath: "/nonexistent/shipshape-outdated-test/config.json",
-        retries: 0,
-        offline,
-        fetch: (url, init) => {
-          requests.push(`${init.method ?? "GET"} ${new URL(url).pathname}`);
-          return fetch(url, init);
-        },
-      });
-    return { make, requests };
-  }
+  const client = (offline = false) => recordingRegistry({ offline });
 
   it("is off by default, and then the registry is never asked", async () => {
     const { rules, scanned } = scan(repo(), {});

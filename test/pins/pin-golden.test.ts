@@ -10,11 +10,10 @@ import { activeRules } from "../../src/config/resolve.js";
 import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS, fixSettingsOf } from "../../src/config/types.js";
 import { fixFindings } from "../../src/fixes/engine.js";
 import { runLookupStep } from "../../src/pins/look-up-step.js";
-import { createRegistryClient } from "../../src/registry/client.js";
 import { loadRules } from "../../src/rules/load.js";
 import { scanDirectory } from "../../src/scan/scan.js";
 import { dockerImage, ociIndex, pushImage, REGISTRY_MISSING, registryBinary, startLocalRegistry, type LocalRegistry } from "../registry/local-registry.js";
-import { copyFilled, fill, PINS_FIXTURES, readTree, REGISTRY_PLACEHOLDER } from "./helpers.js";
+import { copyFilled, fill, PINS_FIXTURES, readTree, recordingRegistry, REGISTRY_PLACEHOLDER } from "./helpers.js";
 
 const skip = registryBinary === undefined && process.env["CI"] !== "true";
 if (skip) console.warn(`Skipping the pin tests against a real registry: ${REGISTRY_MISSING} (with CI=true they fail instead).`);
@@ -48,17 +47,7 @@ describe.skipIf(skip)("pinning every kind of image reference, with digests from 
   it("writes exactly the pinned files, looking each tag up once", async () => {
     const { dir, cleanup } = copyFilled(join(PINS_FIXTURES, "repo"), values);
     try {
-      const requests: string[] = [];
-      const client = () =>
-        createRegistryClient({
-          env: {},
-          dockerConfigPath: "/nonexistent/shipshape-pin-test/config.json",
-          retries: 0,
-          fetch: (url, init) => {
-            requests.push(`${init.method ?? "GET"} ${new URL(url).pathname}`);
-            return fetch(url, init);
-          },
-        });
+      const { make: client, requests } = recordingRegistry();
       const scanned = scanDirectory({ root: dir, rules });
       const step = await runLookupStep(scanned, { rules, client, fixing: true });
       const changeset = fixFindings(step.scanned.workspace, step.scanned.findings, { rules, settings: DEFAULT_FIX_SETTINGS, limits: DEFAULT_LIMITS, digests: step.digests });
@@ -98,7 +87,7 @@ describe.skipIf(skip)("pinning every kind of image reference, with digests from 
     try {
       const settings = fixSettingsOf({ fixes: { images: { pinIn: "manifest" } } });
       const scanned = scanDirectory({ root: dir, rules, fixSettings: settings });
-      const client = () => createRegistryClient({ env: {}, dockerConfigPath: "/nonexistent/shipshape-pin-test/config.json", retries: 0 });
+      const client = recordingRegistry().make;
       const step = await runLookupStep(scanned, { rules, fixSettings: settings, client, fixing: true });
       const changeset = fixFindings(step.scanned.workspace, step.scanned.findings, { rules, settings, limits: DEFAULT_LIMITS, digests: step.digests });
       const reverse = Object.fromEntries(Object.entries(values).map(([placeholder, value]) => [value, placeholder]));
