@@ -8,6 +8,8 @@ import type { AppliedFix, Changeset, FileChange, SkippedFix } from "./changeset.
 import { isSameFinding } from "./same-finding.js";
 import { analyseFile, type AnalysisOptions, type FileState } from "./file-state.js";
 import { chartsOf } from "../images/helm-charts.js";
+import { kustomizeOwners } from "../images/kustomize-owners.js";
+import type { ParsedFile } from "../model/parsed-file.js";
 import { NO_DIGESTS, type DigestTable } from "../pins/lookup.js";
 import type { RuleContext } from "../scan/scan.js";
 import type { FileRole } from "../workspace/roles.js";
@@ -89,10 +91,14 @@ function compareTargets(a: Finding, b: Finding): number {
   return left === right ? 0 : left < right ? -1 : 1;
 }
 
-/** The rest of the workspace as a one-file rescan needs it: charts with their templates, base values files, digests. */
+/**
+ * The rest of the workspace as a one-file rescan needs it: charts with their templates, base values files,
+ * the kustomizations listing manifests (as they were before this run's fixes), digests.
+ */
 function ruleContextOf(workspace: ParsedWorkspace, digests: DigestTable = NO_DIGESTS): RuleContext {
   const byPath = new Map(workspace.files.map((file) => [file.path, file]));
-  return { images: { charts: chartsOf(workspace.files, (file) => file.documents), file: (path) => byPath.get(path) }, digests };
+  const documentsOf = (file: ParsedFile) => file.documents;
+  return { images: { charts: chartsOf(workspace.files, documentsOf), file: (path) => byPath.get(path), owners: kustomizeOwners(workspace.files, documentsOf) }, digests };
 }
 
 /** The file a finding's fix edits: where it was found, or the kustomization an image pin goes into. */

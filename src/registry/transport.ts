@@ -37,8 +37,14 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 type Attempt =
   | { kind: "response"; status: number; headers: Headers; body: Uint8Array }
-  /** `unreachable`: no answer at all (DNS, connection, timeout), as opposed to an answer Shipshape refuses. */
-  | { kind: "failed"; reason: string; retryable: boolean; unreachable?: boolean };
+  /**
+   * `unreachable`: no answer at all (DNS, connection, timeout), as opposed to an answer Shipshape refuses;
+   * `noRoute`: the host does not resolve or refuses connections, which waiting does not change.
+   */
+  | { kind: "failed"; reason: string; retryable: boolean; unreachable?: boolean; noRoute?: boolean };
+
+/** Network errors that say the registry cannot be reached from here at all: not retried, and the registry is not asked again. */
+const NO_ROUTE_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH"]);
 
 export function createTransport(options: TransportOptions): Transport {
   const counts = new Map<string, number>();
@@ -73,7 +79,8 @@ export function createTransport(options: TransportOptions): Transport {
         }
         body = method === "HEAD" ? new Uint8Array() : new Uint8Array(await response.arrayBuffer());
       } catch (error) {
-        return { kind: "failed", reason: describeNetworkError(error, url.host, options.timeoutMs), retryable: true, unreachable: true };
+        const noRoute = NO_ROUTE_CODES.has(networkErrorCode(error) ?? "");
+        return { kind: "failed", reason: describeNetworkError(error, url.host, options.timeoutMs), retryable: true, unreachable: true, noRoute };
       }
       const location = response.headers.get("location");
       if (!REDIRECT_STATUSES.has(response.status) || location === null) {
@@ -97,7 +104,7 @@ export function createTransport(options: TransportOptions): Transport {
         const down = unreachable.get(registry);
         return down === undefined ? once(registry, request) : Promise.resolve<Attempt>({ kind: "failed", reason: down, retryable: true });
       });
-      const again = outcome.kind === "failed" ? outcome.retryable && outcome.reason !== unreachable.get(registry) : isRetryableStatus(outcome.status);
+      const again = outcome.kind === "failed" ? outcome.retryable && !outcome.noRoute && outcome.reason !== unreachable.get(registry) : isRetryableStatus(outcome.status);
       if (!again || attempt >= options.retries) {
         if (outcome.kind === "response") return { ...outcome, attempts: attempt + 1 };
         const tries = attempt === 0 ? "" : `, on all ${attempt + 1} attempts`;
@@ -155,10 +162,15 @@ function plainHttpRefusal(url: URL, redirected: boolean): string {
 function describeNetworkError(error: unknown, host: string, timeoutMs: number): string {
   const name = (error as { name?: unknown } | null)?.name;
   if (name === "TimeoutError" || name === "AbortError") return `${host} did not answer within ${formatDuration(timeoutMs)}`;
-  const code = errorCode(error) ?? errorCode((error as { cause?: unknown } | null)?.cause);
+  const code = networkErrorCode(error);
   const message = (error as { message?: unknown } | null)?.message;
   const detail = code ?? (typeof message === "string" && message !== "" ? message.slice(0, 200) : "network error");
   return `could not reach ${host} (${detail})`;
+}
+
+/** fetch wraps the socket's error: its code is on the error or on its cause. */
+function networkErrorCode(error: unknown): string | undefined {
+  return errorCode(error) ?? errorCode((error as { cause?: unknown } | null)?.cause);
 }
 
 function errorCode(error: unknown): string | undefined {

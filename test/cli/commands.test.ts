@@ -6,15 +6,17 @@ import { PROJECT_ROOT, runCli, runCliCached, scanJson, tempDir } from "./helpers
 const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
 
 describe("shipshape rules", () => {
-  it("lists all 10 rules, one a line, with severity, category, title and whether they are fixable", () => {
+  // image-digest-outdated is off unless the config turns it on, but `rules` lists the whole catalog.
+  it("lists all 11 rules, one a line, with severity, category, title and whether they are fixable", () => {
     const result = runCliCached(["rules"]);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe(
       [
-        "image-digest-missing          medium    supply-chain   Image is not pinned by digest",
+        "image-digest-missing          medium    supply-chain   Image is not pinned by digest  (fixable)",
+        "image-digest-outdated         low       supply-chain   Image uses an outdated digest  (fixable)",
         "image-reference-invalid       high      supply-chain   Image reference is not valid",
-        "image-tag-mutable             high      supply-chain   Image uses a mutable tag",
+        "image-tag-mutable             high      supply-chain   Image uses a mutable tag  (fixable)",
         "liveness-probe-missing        medium    reliability    Container has no liveness probe  (fixable)",
         "memory-limit-missing          medium    resources      Container has no memory limit  (fixable)",
         "parse-error                   high      configuration  File cannot be read as configuration",
@@ -37,6 +39,7 @@ describe("shipshape rules", () => {
       "readiness-probe-missing": "high",
       "image-tag-mutable": "high",
       "image-digest-missing": "medium",
+      "image-digest-outdated": "low",
       "image-reference-invalid": "high",
       "resource-requests-missing": "medium",
       "memory-limit-missing": "medium",
@@ -60,7 +63,7 @@ describe("shipshape explain", () => {
         "Category:   supply-chain",
         "Applies to: images in Helm values, Kustomize, Argo CD, Dockerfiles, Compose and workflows; in pod specs, kinds: Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Pod, Job, CronJob, Rollout; containers: containers, initContainers, ephemeralContainers",
         "Check:      image-digest-missing",
-        "Fix:        none yet (report only)",
+        "Fix:        image-pin",
         'Checklist:  "Digest-pinned images: container images referenced by sha256 digest, not mutable tags" (Quantum-ready (crypto agility), 000_88d98e66b9965b4f.txt)',
         "",
         "Why it matters:",
@@ -178,6 +181,7 @@ describe("shipshape scan examples", () => {
   it("reports the Helm values image of charts/checkout and the production overlay's Kustomize images entry", () => {
     const { report } = run;
     // values.yaml line 10 is `  tag: "1.4.0"`, the overlay's line 11 `    newTag: 2.4.2`: each points at the tag's content.
+    // Both can take a digest (image-pin: `tag: "1.4.0@sha256:…"`, a `digest:` beside newTag), so both are fixable.
     const helmValues = {
       rule: "image-digest-missing",
       severity: "low",
@@ -186,7 +190,7 @@ describe("shipshape scan examples", () => {
       column: 9,
       message: 'Helm values image "ghcr.io/acme-shop/checkout:1.4.0" is not pinned by digest',
       resource: null,
-      fixable: false,
+      fixable: true,
     };
     const kustomize = {
       rule: "image-digest-missing",
@@ -196,7 +200,7 @@ describe("shipshape scan examples", () => {
       column: 13,
       message: 'Kustomize images entry for "ghcr.io/acme-shop/storefront": image "ghcr.io/acme-shop/storefront:2.4.2" is not pinned by digest',
       resource: null,
-      fixable: false,
+      fixable: true,
     };
     expect(report.findings.filter((f) => f.file === "charts/checkout/values.yaml")).toEqual([helmValues]);
     expect(report.findings.filter((f) => f.file === "apps/storefront/overlays/production/kustomization.yaml")).toEqual([kustomize]);

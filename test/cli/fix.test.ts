@@ -236,8 +236,14 @@ ${[
   .map((line) => `${line}\r\n`)
   .join("")}${CLEANUP_DIFF}`;
 
-/** What --fix did, after its first line; `L:C` stands for the position of a finding that was not fixed. */
-const FIX_SUMMARY_BODY = [
+/** The pin the log-shipper's `fluent/fluent-bit:latest` would get, skipped because --offline forbids the look-up. */
+const OFFLINE_PIN = "fluent/fluent-bit:latest: looking up the digest needs the network, and Shipshape is offline";
+
+/**
+ * What --fix --offline did, after its first line, given the positions of the findings it did not fix
+ * (`L:C` where they are hidden): the log-shipper's two probes, and its image pin, which needs the network.
+ */
+const fixSummaryBody = (probes: string, image: string): string[] => [
   '  apps/api/deployment.yaml  liveness-probe-missing  Adds a livenessProbe to container "api" that checks what its readinessProbe already checks.',
   '  apps/api/deployment.yaml  memory-limit-missing  Sets resources.limits.memory to 512Mi (2× the memory request) on container "api".',
   '  apps/api/deployment.yaml  privilege-escalation-allowed  Sets securityContext.allowPrivilegeEscalation to false on container "api".',
@@ -252,16 +258,21 @@ const FIX_SUMMARY_BODY = [
   '  apps/jobs/cleanup.yaml  memory-limit-missing  Sets resources.limits.memory to 256Mi (2× the memory request) on container "cleanup".',
   '  apps/jobs/cleanup.yaml  run-as-non-root-missing  Sets securityContext.runAsNonRoot to true on container "cleanup".',
   '  apps/jobs/cleanup.yaml  privilege-escalation-allowed  Sets securityContext.allowPrivilegeEscalation to false on container "cleanup".',
-  ...notFixed("L:C"),
+  ...notFixed(probes, image),
   ...checkBeforeMerging(),
 ];
+const FIX_SUMMARY_BODY = fixSummaryBody("L:C", "L:C");
 
-/** The "Not fixed" block for the log-shipper's two probes, at a position. */
-function notFixed(position: string): string[] {
+/**
+ * The "Not fixed" block with --offline: the log-shipper's image pin (image findings have no container
+ * target, so they come first), then its two probes; each at its position.
+ */
+function notFixed(probes: string, image: string): string[] {
   return [
-    "Not fixed: 2.",
-    `  apps/api/deployment.yaml:${position}  liveness-probe-missing  container "log-shipper" declares no containerPort and has no readinessProbe to copy; Shipshape does not guess a health endpoint (add the probe by hand, or declare the port)`,
-    `  apps/api/deployment.yaml:${position}  readiness-probe-missing  container "log-shipper" declares no containerPort and has no livenessProbe to copy; Shipshape does not guess a health endpoint (add the probe by hand, or declare the port)`,
+    "Not fixed: 3.",
+    `  apps/api/deployment.yaml:${image}  image-tag-mutable  ${OFFLINE_PIN}`,
+    `  apps/api/deployment.yaml:${probes}  liveness-probe-missing  container "log-shipper" declares no containerPort and has no readinessProbe to copy; Shipshape does not guess a health endpoint (add the probe by hand, or declare the port)`,
+    `  apps/api/deployment.yaml:${probes}  readiness-probe-missing  container "log-shipper" declares no containerPort and has no livenessProbe to copy; Shipshape does not guess a health endpoint (add the probe by hand, or declare the port)`,
   ];
 }
 
@@ -282,7 +293,10 @@ const summary = (header: string, body: readonly string[]): string => `${[header,
 const positionsHidden = (stderr: string): string => stderr.replace(/^( {2}apps\/api\/deployment\.yaml):\d+:\d+ /gm, "$1:L:C ");
 
 const API = { kind: "Deployment", name: "api", namespace: "shop" };
-/** The findings --fix cannot fix in the repo, where they are once the fixes above them are written. */
+/**
+ * The findings --fix --offline leaves in the repo, where they are once the fixes above them are written.
+ * The mutable tag is still fixable (a pin, once the registry can be asked); the probes are not.
+ */
 const REMAINING: JsonFinding[] = [
   {
     rule: "liveness-probe-missing",
@@ -315,7 +329,7 @@ const REMAINING: JsonFinding[] = [
     message: 'container "log-shipper" image "fluent/fluent-bit:latest" uses the mutable tag :latest and no digest',
     resource: API,
     container: "log-shipper",
-    fixable: false,
+    fixable: true,
   },
 ];
 const REMAINING_SUMMARY = {
@@ -323,21 +337,24 @@ const REMAINING_SUMMARY = {
   resources: 4,
   findings: 3,
   bySeverity: { critical: 0, high: 2, medium: 1, low: 0 },
-  fixable: 0,
+  fixable: 1,
   failOn: "high",
   failed: true,
 };
 
 describe("the fixable fixture", () => {
-  it("has 17 findings before fixing, 14 of them fixable", () => {
+  // 14 container fixes, plus one image finding (the log-shipper's :latest; the other three images are pinned) that a pin can fix.
+  it("has 17 findings before fixing, 15 of them fixable", () => {
     const dir = fixableRepo();
     const { status, report } = scanJson([dir]);
     expect(status).toBe(1);
-    expect(report.summary).toEqual({ ...REMAINING_SUMMARY, findings: 17, bySeverity: { critical: 0, high: 6, medium: 11, low: 0 }, fixable: 14 });
+    expect(report.summary).toEqual({ ...REMAINING_SUMMARY, findings: 17, bySeverity: { critical: 0, high: 6, medium: 11, low: 0 }, fixable: 15 });
     expect(report.findings.filter((finding) => !finding.fixable).map((finding) => [finding.rule, finding.line])).toEqual([
       ["liveness-probe-missing", 34],
       ["readiness-probe-missing", 34],
-      ["image-tag-mutable", 35],
+    ]);
+    expect(report.findings.filter((finding) => finding.rule.startsWith("image-")).map((finding) => [finding.rule, finding.line, finding.fixable])).toEqual([
+      ["image-tag-mutable", 35, true],
     ]);
     expect(read(dir, "apps/cache/redis.yaml")).toBe(REDIS);
     expect(CLEANUP.endsWith("30d]")).toBe(true);
@@ -374,9 +391,9 @@ describe("scan --fix --dry-run", () => {
   it("prints the diff of every file in path order, CRLF lines as they are; writes nothing", () => {
     const dir = fixableRepo();
     const before = snapshot(dir);
-    const result = runCli(["scan", dir, "--fix", "--dry-run"]);
+    const result = runCli(["scan", dir, "--fix", "--dry-run", "--offline"]);
     expect(result.stdout).toBe(REPO_DIFF);
-    expect(result.stderr).toBe(summary("Would fix 14 findings in 3 files (dry run: nothing was written).", FIX_SUMMARY_BODY).replace(/:L:C /g, ":34:11 "));
+    expect(result.stderr).toBe(summary("Would fix 14 findings in 3 files (dry run: nothing was written).", fixSummaryBody("34:11", "35:18")));
     // The remaining findings include high ones: exit 1.
     expect(result.status).toBe(1);
     expect(snapshot(dir)).toEqual(before);
@@ -384,8 +401,8 @@ describe("scan --fix --dry-run", () => {
 
   it("colours the summary only when asked (FORCE_COLOR), never the diff", () => {
     const dir = fixableRepo();
-    const plain = runCli(["scan", dir, "--fix", "--dry-run"]);
-    const coloured = runCli(["scan", dir, "--fix", "--dry-run"], { env: { FORCE_COLOR: "1" } });
+    const plain = runCli(["scan", dir, "--fix", "--dry-run", "--offline"]);
+    const coloured = runCli(["scan", dir, "--fix", "--dry-run", "--offline"], { env: { FORCE_COLOR: "1" } });
     expect(plain.stderr).not.toMatch(ANSI);
     expect(coloured.stdout).toBe(REPO_DIFF);
     expect(stripAnsi(coloured.stderr)).toBe(plain.stderr);
@@ -393,14 +410,14 @@ describe("scan --fix --dry-run", () => {
       "\u001b[1mWould fix 14 findings in 3 files (dry run: nothing was written).\u001b[22m",
       '  apps/api/deployment.yaml  \u001b[32mliveness-probe-missing\u001b[39m  Adds a livenessProbe to container "api" that checks what its readinessProbe already checks.',
     ]);
-    expect(coloured.stderr).toContain("\u001b[1mNot fixed: 2.\u001b[22m\n  apps/api/deployment.yaml:34:11  \u001b[33mliveness-probe-missing\u001b[39m  ");
+    expect(coloured.stderr).toContain("\u001b[1mNot fixed: 3.\u001b[22m\n  apps/api/deployment.yaml:35:18  \u001b[33mimage-tag-mutable\u001b[39m  ");
     expect(coloured.stderr).toContain("\u001b[1mCheck before merging:\u001b[22m\n");
   });
 
   it("is the same whatever --format says: the diff replaces the report", () => {
     const dir = fixableRepo();
     for (const format of ["json", "sarif", "text"]) {
-      expect([format, runCli(["scan", dir, "--fix", "--dry-run", "--format", format]).stdout]).toEqual([format, REPO_DIFF]);
+      expect([format, runCli(["scan", dir, "--fix", "--dry-run", "--offline", "--format", format]).stdout]).toEqual([format, REPO_DIFF]);
     }
   });
 
@@ -409,7 +426,7 @@ describe("scan --fix --dry-run", () => {
     const { dir: out, cleanup } = tempDir();
     cleanups.push(cleanup);
     const before = snapshot(dir);
-    const result = runCli(["scan", dir, "--fix", "--dry-run", "--output", join(out, "fixes.diff")]);
+    const result = runCli(["scan", dir, "--fix", "--dry-run", "--offline", "--output", join(out, "fixes.diff")]);
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr.split("\n")[0]).toBe("Would fix 14 findings in 3 files (dry run: nothing was written).");
@@ -444,7 +461,7 @@ describe("scan --fix", () => {
     chmodSync(join(dir, "apps/api/deployment.yaml"), 0o640);
     chmodSync(join(dir, "apps/jobs/cleanup.yaml"), 0o600);
     const service = statSync(join(dir, "apps/api/service.yaml"));
-    const result = runCli(["scan", dir, "--fix", "--format", "json"]);
+    const result = runCli(["scan", dir, "--fix", "--offline", "--format", "json"]);
     expect(read(dir, "apps/api/deployment.yaml")).toBe(DEPLOYMENT_FIXED);
     expect(read(dir, "apps/cache/redis.yaml")).toBe(REDIS_FIXED);
     expect(read(dir, "apps/jobs/cleanup.yaml")).toBe(CLEANUP_FIXED);
@@ -462,7 +479,7 @@ describe("scan --fix", () => {
 
   it("the report after --fix is what a new scan of the fixed files says", () => {
     const dir = fixableRepo();
-    const fixed = runCli(["scan", dir, "--fix", "--format", "json"]);
+    const fixed = runCli(["scan", dir, "--fix", "--offline", "--format", "json"]);
     const rescan = runCli(["scan", dir, "--format", "json"]);
     expect(fixed.stdout).toBe(rescan.stdout);
     expect(rescan.status).toBe(fixed.status);
@@ -470,7 +487,7 @@ describe("scan --fix", () => {
 
   it("prints the remaining findings as text by default", () => {
     const dir = fixableRepo();
-    const result = runCli(["scan", dir, "--fix"]);
+    const result = runCli(["scan", dir, "--fix", "--offline"]);
     expect(result.stdout).toBe(
       [
         "apps/api/deployment.yaml",
@@ -489,40 +506,40 @@ describe("scan --fix", () => {
   // the fixes (34:11), while the file on disk and the report on stdout have the container at 42:11.
   it("after writing, gives the position of each finding it did not fix in the written file", () => {
     const dir = fixableRepo();
-    const result = runCli(["scan", dir, "--fix", "--format", "json"]);
-    expect(result.stderr.split("\n").filter((line) => line.includes("log-shipper\" declares"))).toEqual(notFixed("42:11").slice(1));
+    const result = runCli(["scan", dir, "--fix", "--offline", "--format", "json"]);
+    expect(result.stderr.split("\n").filter((line) => line.startsWith("  apps/api/deployment.yaml:"))).toEqual(notFixed("42:11", "43:18").slice(1));
   });
 
   it("a second --fix writes nothing and says so", () => {
     const dir = fixableRepo();
-    const first = runCli(["scan", dir, "--fix", "--format", "json"]);
+    const first = runCli(["scan", dir, "--fix", "--offline", "--format", "json"]);
     const afterFirst = snapshot(dir);
-    const second = runCli(["scan", dir, "--fix", "--format", "json"]);
+    const second = runCli(["scan", dir, "--fix", "--offline", "--format", "json"]);
     expect(snapshot(dir)).toEqual(afterFirst);
-    expect(second.stderr).toBe(summary("Fixed 0 findings in 0 files.", notFixed("42:11")));
+    expect(second.stderr).toBe(summary("Fixed 0 findings in 0 files.", notFixed("42:11", "43:18")));
     expect(second.stdout).toBe(first.stdout);
     expect(second.status).toBe(1);
     // A dry run agrees: there is no diff.
-    const dry = runCli(["scan", dir, "--fix", "--dry-run"]);
+    const dry = runCli(["scan", dir, "--fix", "--dry-run", "--offline"]);
     expect(dry.stdout).toBe("");
-    expect(dry.stderr).toBe(summary("Would fix 0 findings in 0 files (dry run: nothing was written).", notFixed("42:11")));
+    expect(dry.stderr).toBe(summary("Would fix 0 findings in 0 files (dry run: nothing was written).", notFixed("42:11", "43:18")));
   });
 
   it("exits by the remaining findings and --fail-on, not by what was there before", () => {
     // Before: high privilege-escalation findings (exit 1). After: none remain (exit 0).
     const onlyEscalation = fixableRepo();
     expect(scanJson([onlyEscalation, "--rule", "privilege-escalation-allowed"]).status).toBe(1);
-    expect(runCli(["scan", onlyEscalation, "--rule", "privilege-escalation-allowed", "--fix", "--dry-run"]).status).toBe(0);
-    const fixed = scanJson([onlyEscalation, "--rule", "privilege-escalation-allowed", "--fix"]);
+    expect(runCli(["scan", onlyEscalation, "--rule", "privilege-escalation-allowed", "--fix", "--dry-run", "--offline"]).status).toBe(0);
+    const fixed = scanJson([onlyEscalation, "--rule", "privilege-escalation-allowed", "--fix", "--offline"]);
     expect(fixed.status).toBe(0);
     expect(fixed.report.findings).toEqual([]);
     expect(fixed.report.summary.failed).toBe(false);
-    // Remaining: 2 high, 1 medium.
-    expect(scanJson([fixableRepo(), "--fix", "--fail-on", "critical"]).status).toBe(0);
-    expect(scanJson([fixableRepo(), "--fix", "--fail-on", "high"]).status).toBe(1);
-    expect(scanJson([fixableRepo(), "--fix", "--fail-on", "none"]).status).toBe(0);
+    // Remaining (offline, the mutable tag is not pinned): 2 high, 1 medium.
+    expect(scanJson([fixableRepo(), "--fix", "--offline", "--fail-on", "critical"]).status).toBe(0);
+    expect(scanJson([fixableRepo(), "--fix", "--offline", "--fail-on", "high"]).status).toBe(1);
+    expect(scanJson([fixableRepo(), "--fix", "--offline", "--fail-on", "none"]).status).toBe(0);
     // Medium remains after fixing only medium-rule findings: exit 1 at --fail-on medium.
-    const medium = scanJson([fixableRepo(), "--fix", "--rule", "liveness-probe-missing", "--fail-on", "medium"]);
+    const medium = scanJson([fixableRepo(), "--fix", "--offline", "--rule", "liveness-probe-missing", "--fail-on", "medium"]);
     expect(medium.report.findings.map((finding) => [finding.rule, finding.container, finding.fixable])).toEqual([["liveness-probe-missing", "log-shipper", false]]);
     expect(medium.status).toBe(1);
   });
@@ -618,14 +635,103 @@ spec:
   });
 });
 
+describe("scan --fix --offline", () => {
+  /** A Deployment whose only findings are its two unpinned images, and a Dockerfile with an unpinned base image. */
+  const WEB = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  template:
+    spec:
+      securityContext:
+        runAsNonRoot: true
+      containers:
+        - name: web
+          image: nginx:1.25
+          ports:
+            - containerPort: 8080
+          readinessProbe:
+            tcpSocket: {port: 8080}
+          livenessProbe:
+            tcpSocket: {port: 8080}
+          resources:
+            requests: {cpu: 100m, memory: 128Mi}
+            limits: {memory: 256Mi}
+          securityContext:
+            allowPrivilegeEscalation: false
+        - name: agent
+          image: ghcr.io/acme/agent:latest
+          ports:
+            - containerPort: 9100
+          readinessProbe:
+            tcpSocket: {port: 9100}
+          livenessProbe:
+            tcpSocket: {port: 9100}
+          resources:
+            requests: {cpu: 100m, memory: 128Mi}
+            limits: {memory: 256Mi}
+          securityContext:
+            allowPrivilegeEscalation: false
+`;
+  const DOCKERFILE = "FROM node:20-alpine\nCOPY . /app\n";
+  const offline = (image: string) => `${image}: looking up the digest needs the network, and Shipshape is offline`;
+  const NOT_FIXED = [
+    "Not fixed: 3.",
+    `  Dockerfile:1:6  image-digest-missing  ${offline("node:20-alpine")}`,
+    `  web.yaml:13:18  image-digest-missing  ${offline("nginx:1.25")}`,
+    `  web.yaml:26:18  image-tag-mutable  ${offline("ghcr.io/acme/agent:latest")}`,
+  ];
+
+  function imagesRepo(): string {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    writeFileSync(join(dir, "web.yaml"), WEB);
+    writeFileSync(join(dir, "Dockerfile"), DOCKERFILE);
+    return dir;
+  }
+
+  it("asks no registry: skips every pin with the reason, writes nothing, and exits by the findings that remain", () => {
+    const dir = imagesRepo();
+    const before = snapshot(dir);
+    const result = runCli(["scan", dir, "--fix", "--offline", "--format", "json"]);
+    // No "looked up N image tags" line: nothing was asked.
+    expect(result.stderr).toBe(summary("Fixed 0 findings in 0 files.", NOT_FIXED));
+    expect(snapshot(dir)).toEqual(before);
+    // The report is the plain scan's: the pins remain, still fixable once the registry can be asked.
+    expect(result.stdout).toBe(runCli(["scan", dir, "--format", "json"]).stdout);
+    const report = JSON.parse(result.stdout) as { findings: JsonFinding[]; summary: { fixable: number } };
+    expect(report.findings.map((finding) => [finding.rule, finding.file, finding.line, finding.fixable])).toEqual([
+      ["image-digest-missing", "Dockerfile", 1, true],
+      ["image-digest-missing", "web.yaml", 13, true],
+      ["image-tag-mutable", "web.yaml", 26, true],
+    ]);
+    expect(report.summary.fixable).toBe(3);
+    // The mutable tag (high) remains: exit 1.
+    expect(result.status).toBe(1);
+  });
+
+  it("with --dry-run, prints no diff and the same reasons", () => {
+    const dir = imagesRepo();
+    const before = snapshot(dir);
+    expect(runCli(["scan", dir, "--fix", "--dry-run", "--offline"])).toEqual({
+      status: 1,
+      stdout: "",
+      stderr: summary("Would fix 0 findings in 0 files (dry run: nothing was written).", NOT_FIXED),
+    });
+    expect(snapshot(dir)).toEqual(before);
+  });
+});
+
 describe("scan examples --fix --dry-run", () => {
   const EXAMPLES = join(PROJECT_ROOT, "examples");
 
   it("never writes to the bundled examples; diffs exactly three files, only adding lines; exits by what remains", () => {
     const before = snapshot(EXAMPLES);
-    const result = runCli(["scan", "examples", "--fix", "--dry-run"], { cwd: PROJECT_ROOT });
+    const result = runCli(["scan", "examples", "--fix", "--dry-run", "--offline"], { cwd: PROJECT_ROOT });
     expect(snapshot(EXAMPLES)).toEqual(before);
-    // image-tag-mutable (high) cannot be fixed and remains.
+    // Offline, no image is pinned: image-tag-mutable (high) remains.
     expect(result.status).toBe(1);
     const lines = result.stdout.split("\n");
     expect(lines.filter((line) => /^(---|\+\+\+) /.test(line))).toEqual([
@@ -640,7 +746,16 @@ describe("scan examples --fix --dry-run", () => {
     expect(lines.filter((line) => line.startsWith("+") && !line.startsWith("+++ "))).toHaveLength(34);
     const stderr = result.stderr.split("\n");
     expect(stderr[0]).toBe("Would fix 14 findings in 3 files (dry run: nothing was written).");
-    expect(stderr.filter((line) => line.startsWith("Not fixed"))).toEqual([]);
+    // Every container finding is fixed; only the five image pins are not, for want of the network.
+    const offline = (image: string) => `${image}: looking up the digest needs the network, and Shipshape is offline`;
+    expect(stderr.slice(stderr.indexOf("Not fixed: 5."), stderr.indexOf("Check before merging:"))).toEqual([
+      "Not fixed: 5.",
+      `  apps/payments/payments.yaml:104:22  image-tag-mutable  ${offline("acme/reconciler:latest")}`,
+      `  apps/storefront/deployment.yaml:29:18  image-tag-mutable  ${offline("ghcr.io/acme-shop/storefront-migrate:latest")}`,
+      `  apps/storefront/deployment.yaml:39:18  image-digest-missing  ${offline("ghcr.io/acme-shop/storefront:2.4.1")}`,
+      `  apps/storefront/overlays/production/kustomization.yaml:11:13  image-digest-missing  ${offline("ghcr.io/acme-shop/storefront:2.4.2")}`,
+      `  charts/checkout/values.yaml:10:9  image-digest-missing  ${offline("ghcr.io/acme-shop/checkout:1.4.0")}`,
+    ]);
     expect(stderr).toContain('  apps/storefront/deployment.yaml  liveness-probe-missing  Adds a livenessProbe to container "web" that checks what its readinessProbe already checks.');
     expect(stderr).toContain('  apps/worker/statefulset.yaml  liveness-probe-missing  Adds a livenessProbe to container "redis" that opens a TCP connection to port redis.');
   });

@@ -38,7 +38,7 @@ const REPO_FINDINGS: JsonFinding[] = [
     message: 'container "app" image "registry.example.com/shop/web:1.4.2" is not pinned by digest',
     resource: WEB,
     container: "app",
-    fixable: false,
+    fixable: true,
   },
   {
     rule: "liveness-probe-missing",
@@ -71,9 +71,10 @@ const REPO_FINDINGS: JsonFinding[] = [
     message: 'container "proxy" image "envoyproxy/envoy:latest" uses the mutable tag :latest and no digest',
     resource: WEB,
     container: "proxy",
-    fixable: false,
+    fixable: true,
   },
   // charts/demo/values.yaml line 3 is `  tag: "1.0.0"`: the finding points at the tag's content, inside the quotes.
+  // The image findings are fixable: each has a place for the digest (image-pin looks it up when fixing).
   {
     rule: "image-digest-missing",
     severity: "medium",
@@ -82,7 +83,7 @@ const REPO_FINDINGS: JsonFinding[] = [
     column: 9,
     message: 'Helm values image "registry.example.com/shop/demo:1.0.0" is not pinned by digest',
     resource: null,
-    fixable: false,
+    fixable: true,
   },
 ];
 
@@ -105,7 +106,7 @@ describe("scan --format json", () => {
         resources: 3,
         findings: 7,
         bySeverity: { critical: 0, high: 3, medium: 4, low: 0 },
-        fixable: 3,
+        fixable: 6,
         failOn: "high",
         failed: true,
       },
@@ -211,7 +212,8 @@ describe("rule selection and configuration", () => {
       resources: 3,
       findings: 2,
       bySeverity: { critical: 0, high: 2, medium: 0, low: 0 },
-      fixable: 0,
+      // The mutable tag can be pinned; the parse error cannot be fixed.
+      fixable: 1,
       failOn: "high",
       failed: true,
     });
@@ -233,7 +235,7 @@ describe("rule selection and configuration", () => {
     message: 'container "worker" image "registry.example.com/jobs/worker:3.1.0" is not pinned by digest',
     resource: WORKER,
     container: "worker",
-    fixable: false,
+    fixable: true,
   });
   const liveness: JsonFinding = {
     rule: "liveness-probe-missing",

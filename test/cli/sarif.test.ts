@@ -28,6 +28,7 @@ interface Sarif {
 }
 interface RuleYaml {
   id: string;
+  enabled?: boolean;
   title: string;
   rationale: string;
   remediation: string;
@@ -35,6 +36,7 @@ interface RuleYaml {
 }
 
 const REPO = fixture("repo");
+const MEDIUM = fixture("medium");
 const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
 const RULES_DIR = join(PROJECT_ROOT, "rules");
 const CATALOG = readdirSync(RULES_DIR)
@@ -45,6 +47,7 @@ const CATALOG = readdirSync(RULES_DIR)
 /** Per rule: SARIF default level (critical/high → error, medium → warning, low → note) and tags. */
 const EXPECTED_RULES: Record<string, { level: string; tags: string[]; name: string }> = {
   "image-digest-missing": { level: "warning", tags: ["shipshape", "supply-chain", "security"], name: "ImageDigestMissing" },
+  "image-digest-outdated": { level: "note", tags: ["shipshape", "supply-chain", "security"], name: "ImageDigestOutdated" },
   "image-reference-invalid": { level: "error", tags: ["shipshape", "supply-chain", "security"], name: "ImageReferenceInvalid" },
   "image-tag-mutable": { level: "error", tags: ["shipshape", "supply-chain", "security"], name: "ImageTagMutable" },
   "liveness-probe-missing": { level: "warning", tags: ["shipshape", "reliability"], name: "LivenessProbeMissing" },
@@ -82,6 +85,17 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
+/**
+ * The driver's rules with every catalog rule on: image-digest-outdated is off unless the config turns it on.
+ * MEDIUM pins no image by digest, so the outdated check has nothing to ask a registry.
+ */
+function allRulesOn(): SarifRule[] {
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  writeFileSync(join(dir, "all-on.yml"), "rules:\n  image-digest-outdated: low\n");
+  return sarifOf([MEDIUM, "--config", join(dir, "all-on.yml")]).sarif.runs[0]!.tool.driver.rules;
+}
+
 describe("scan --format sarif", () => {
   it("has the SARIF 2.1.0 envelope and Shipshape as the driver", () => {
     const { status, sarif } = sarifOf([REPO]);
@@ -94,7 +108,12 @@ describe("scan --format sarif", () => {
   });
 
   it("describes every rule from rules/*.yaml with title, rationale, remediation, checklist item, level and tags", () => {
-    const { rules } = sarifOf([REPO]).sarif.runs[0]!.tool.driver;
+    // A plain scan runs, and describes, the rules that are on by default: all but image-digest-outdated.
+    expect(CATALOG.filter((rule) => rule.enabled === false).map((rule) => rule.id)).toEqual(["image-digest-outdated"]);
+    expect(sarifOf([REPO]).sarif.runs[0]!.tool.driver.rules.map((rule) => rule.id)).toEqual(
+      CATALOG.filter((rule) => rule.enabled !== false).map((rule) => rule.id),
+    );
+    const rules = allRulesOn();
     expect(rules.map((rule) => rule.id)).toEqual(CATALOG.map((rule) => rule.id));
     expect(rules.map((rule) => rule.id).sort()).toEqual(Object.keys(EXPECTED_RULES).sort());
     for (const rule of rules) {
@@ -115,7 +134,7 @@ describe("scan --format sarif", () => {
   // BUG: src/report/sarif.ts tags a rule of category "security" ["shipshape", "security", "security"];
   // SARIF 2.1.0 (§3.8.2, schema `uniqueItems: true`) requires tags to be unique.
   it("gives each rule distinct tags", () => {
-    const { rules } = sarifOf([REPO]).sarif.runs[0]!.tool.driver;
+    const rules = allRulesOn();
     expect(Object.fromEntries(rules.map((rule) => [rule.id, rule.properties.tags]))).toEqual(
       Object.fromEntries(Object.entries(EXPECTED_RULES).map(([id, expected]) => [id, expected.tags])),
     );

@@ -263,22 +263,28 @@ spec:
     const noPort = (other: string) =>
       `container "worker" declares no containerPort and has no ${other} to copy; Shipshape does not guess a health endpoint (add the probe by hand, or declare the port)`;
     expect(skipped(run.changeset)).toEqual([
+      // The mutable tag can be pinned, but no digests were passed in: nothing was looked up.
+      ["image-tag-mutable", "shop.yaml", "worker", "the digest was not looked up"],
       ["liveness-probe-missing", "shop.yaml", "worker", noPort("readinessProbe")],
       ["readiness-probe-missing", "shop.yaml", "worker", noPort("livenessProbe")],
       ["privilege-escalation-allowed", "shop.yaml", "worker", 'container "worker" is privileged; Shipshape does not take privileges away that may be needed, decide by hand'],
     ]);
-    // Rules without a fix (the mutable tag) are neither applied nor skipped: they stay findings.
+    // What was skipped stays a finding; the pin stays fixable (with a digest it could be written).
     expect(run.changeset.files[0]?.findingsAfter.map((finding) => [finding.rule, finding.container, finding.fixable])).toEqual([
       ["liveness-probe-missing", "worker", false],
       ["readiness-probe-missing", "worker", false],
-      ["image-tag-mutable", "worker", false],
+      ["image-tag-mutable", "worker", true],
       ["privilege-escalation-allowed", "worker", false],
     ]);
   });
 
   it("the skipped findings carry the reason the scan gave them", () => {
     const run = fixFiles({ "shop.yaml": SHOP });
-    for (const skip of run.changeset.skipped) {
+    // The scan found the pin fixable: it is skipped for want of a digest, a reason only the fix step knows.
+    const [pin, ...rest] = run.changeset.skipped;
+    expect([pin?.rule, pin?.finding.fixable, pin?.finding.notFixableReason, pin?.reason]).toEqual(["image-tag-mutable", true, undefined, "the digest was not looked up"]);
+    expect(rest.map((skip) => skip.rule)).toEqual(["liveness-probe-missing", "readiness-probe-missing", "privilege-escalation-allowed"]);
+    for (const skip of rest) {
       expect(skip.finding.fixable).toBe(false);
       expect(skip.reason).toBe(skip.finding.notFixableReason);
     }
@@ -693,7 +699,12 @@ spec:
       args: [run]
 `;
     const run = fixFiles({ "batch.yaml": text });
-    expect(skipped(run.changeset).map(([rule]) => rule)).toEqual(["liveness-probe-missing", "readiness-probe-missing"]);
+    // The pin is skipped too: no digests are passed in.
+    expect(skipped(run.changeset).map(([rule, , , reason]) => [rule, reason])).toEqual([
+      ["image-digest-missing", "the digest was not looked up"],
+      ["liveness-probe-missing", 'container "batch" declares no containerPort and has no readinessProbe to copy; Shipshape does not guess a health endpoint (add the probe by hand, or declare the port)'],
+      ["readiness-probe-missing", 'container "batch" declares no containerPort and has no livenessProbe to copy; Shipshape does not guess a health endpoint (add the probe by hand, or declare the port)'],
+    ]);
     const again = refix(run);
     expect(again.changeset.files).toEqual([]);
     expect(again.changeset.applied).toEqual([]);

@@ -85,17 +85,28 @@ describe("retries", () => {
   });
 
   it("does not wait again for a registry that never answered: other images there fail at once, other registries are asked", async () => {
-    nock("https://registry.example.com").head("/v2/app/manifests/1").times(2).replyWithError({ code: "ENOTFOUND", message: "getaddrinfo ENOTFOUND" });
+    nock("https://registry.example.com").head("/v2/app/manifests/1").times(2).replyWithError({ code: "ECONNRESET", message: "socket hang up" });
     const other = nock("https://ghcr.io").head("/v2/acme/app/manifests/1").reply(200, undefined, { "Docker-Content-Digest": DIGEST_A });
     const { client, sleeps } = testClient({ retries: 1 });
 
-    const dead = "could not reach registry.example.com (ENOTFOUND), on all 2 attempts; not asked again in this run";
+    const dead = "could not reach registry.example.com (ECONNRESET), on all 2 attempts; not asked again in this run";
     expect(await client.resolveDigest(ref("registry.example.com/app:1"))).toEqual({ ok: false, reason: `registry.example.com/app:1: ${dead}`, retryable: true });
     expect(await client.resolveDigest(ref("registry.example.com/app:2"))).toEqual({ ok: false, reason: `registry.example.com/app:2: ${dead}`, retryable: true });
     expect(await client.resolveDigest(ref("ghcr.io/acme/app:1"))).toEqual({ ok: true, digest: DIGEST_A });
     expect(sleeps).toEqual([500]);
     expect(client.stats().requestsByRegistry).toEqual({ "ghcr.io": 1, "registry.example.com": 2 });
     expect(other.isDone()).toBe(true);
+  });
+
+  it.each(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH"])("does not retry %s: the registry cannot be reached from here, and is not asked again", async (code) => {
+    const scope = nock("https://registry.example.com").head("/v2/app/manifests/1").replyWithError({ code, message: `connect ${code}` });
+    const requests = record(scope);
+    const { client, sleeps } = testClient();
+
+    const reason = `could not reach registry.example.com (${code}); not asked again in this run`;
+    expect(await client.resolveDigest(ref("registry.example.com/app:1"))).toEqual({ ok: false, reason: `registry.example.com/app:1: ${reason}`, retryable: true });
+    expect(await client.resolveDigest(ref("registry.example.com/app:2"))).toEqual({ ok: false, reason: `registry.example.com/app:2: ${reason}`, retryable: true });
+    expect([requests.length, sleeps]).toEqual([1, []]);
   });
 
   it("does not retry a 404", async () => {
