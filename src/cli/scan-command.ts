@@ -56,7 +56,9 @@ export async function runScanCommand(dir: string, options: ScanCommandOptions, c
   let scanned = scanDirectory({ root, rules, ignorePaths: config.ignorePaths, limits, fixSettings, onProgress: progress.update });
   progress.done();
   let digests: DigestTable | undefined;
-  if (scanned.lookups.length > 0 || options.fix) {
+  // Offline, pins are looked up all the same, so the report says which ones need the network.
+  const pinning = options.fix === true || options.offline === true;
+  if (scanned.lookups.length > 0 || pinning) {
     // The registry client is loaded only when something needs a digest.
     const [{ runLookupStep }, { createRegistryClient }, { registryOptionsOf }] = await Promise.all([
       import("../pins/look-up-step.js"),
@@ -65,7 +67,7 @@ export async function runScanCommand(dir: string, options: ScanCommandOptions, c
     ]);
     const warn = (message: string) => process.stderr.write(`shipshape: ${message}\n`);
     const client = () => createRegistryClient({ ...registryOptionsOf(config.registries), offline: options.offline === true, log: warn });
-    const step = await runLookupStep(scanned, { rules, fixSettings, client, fixing: options.fix === true });
+    const step = await runLookupStep(scanned, { rules, fixSettings, client, fixing: pinning });
     for (const problem of step.problems) warn(problem);
     ({ scanned, digests } = step);
     if (step.stats && step.stats.lookups > 0) warn(`looked up ${step.stats.lookups} image ${plural(step.stats.lookups, "tag")} with ${step.stats.requests} registry ${plural(step.stats.requests, "request")}`);

@@ -2,7 +2,7 @@ import type { ActiveRule } from "../config/resolve.js";
 import type { FixSettings, Limits } from "../config/types.js";
 import { setIn } from "../edit/editor.js";
 import type { ParsedWorkspace } from "../scan/parse-workspace.js";
-import type { Finding } from "../scan/finding.js";
+import { compareFindings, type Finding } from "../scan/finding.js";
 import { fingerprintOf } from "../scan/fingerprint.js";
 import type { AppliedFix, Changeset, FileChange, SkippedFix } from "./changeset.js";
 import { isSameFinding } from "./same-finding.js";
@@ -68,9 +68,9 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
       fixIds.push(outcome.applied.id);
       changeset.applied.push(outcome.applied);
     }
-    // Report what was left where it now is in the new text.
+    // Report what was left where it now is in the new text, in the order it is written.
     const final = state;
-    for (const skip of skipped) {
+    for (const skip of skipped.sort((a, b) => compareFindings(a.finding, b.finding))) {
       const after = final.findings.find((current) => isSameFinding(current, skip.finding));
       changeset.skipped.push(after ? { ...skip, findingAfter: after } : skip);
     }

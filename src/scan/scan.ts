@@ -7,7 +7,8 @@ import { groupBy } from "../group-by.js";
 import { findImageReferences, type ImageContext } from "../images/find-references.js";
 import { siteKeys } from "../images/site-keys.js";
 import type { ImageReferenceSite } from "../images/site.js";
-import { lookupOfSite, NO_DIGESTS, type DigestTable, type ImageLookup } from "../pins/lookup.js";
+import { lookupKey, lookupOfSite, NO_DIGESTS, type DigestTable, type ImageLookup } from "../pins/lookup.js";
+import type { DigestResult } from "../registry/types.js";
 import { pinnability } from "../pins/plan.js";
 import { pinPlaceOf, type PinPlace } from "../pins/pin-place.js";
 import { kustomizeOwners } from "../images/kustomize-owners.js";
@@ -68,9 +69,8 @@ export function scanFiles(files: readonly WorkspaceFile[], options: Omit<ScanOpt
   return { findings, stats: statsOf(workspace), workspace, lookups: [...lookups.values()] };
 }
 
-/** The scan's findings once the look-up step has found digests: checks that need them now judge. */
+/** The scan's findings once the look-up step has found digests: checks that need them judge, pins that cannot be made say why. */
 export function rescanWithDigests(scanned: ScanResult, rules: readonly ActiveRule[], fixSettings: FixSettings | undefined, digests: DigestTable): ScanResult {
-  if (scanned.lookups.length === 0) return scanned;
   return { ...scanned, findings: runRules(scanned.workspace, rules, fixSettings, { digests }) };
 }
 
@@ -83,8 +83,8 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
     const identity = resource ? { kind: resource.kind, name: resource.name, namespace: resource.namespace } : undefined;
     const container = typeof subject === "string" ? undefined : subject;
     const containerName = typeof subject === "string" ? subject : subject?.name;
-    const fixability = image ? imageFixabilityOf(active, image.site, image.place) : fixabilityOf(active, container, fixSettings);
     const lookup = image ? lookupOfSite(image.site) : undefined;
+    const fixability = image ? imageFixabilityOf(active, image.site, image.place, lookup ? context.digests?.get(lookupKey(lookup)) : undefined) : fixabilityOf(active, container, fixSettings);
     const pinIn = image && !image.place.overridden ? image.place.pinIn : undefined;
     findings.push({
       rule: active.rule.id,
@@ -212,10 +212,14 @@ function fixabilityOf(active: ActiveRule, container: ContainerRef | undefined, s
   return { fixable: true };
 }
 
-/** An image finding is fixable when its rule pins and the digest has a place to go; the look-up comes later. */
-function imageFixabilityOf(active: ActiveRule, site: ImageReferenceSite, place: PinPlace): Pick<Finding, "fixable" | "notFixableReason"> {
+/**
+ * An image finding is fixable when its rule pins, the digest has a place to go, and the look-up step (when it
+ * has run) found the digest: offline, or when the registry said no, the finding says why instead.
+ */
+function imageFixabilityOf(active: ActiveRule, site: ImageReferenceSite, place: PinPlace, found: DigestResult | undefined): Pick<Finding, "fixable" | "notFixableReason"> {
   const fix = active.rule.fix ? FIXES.get(active.rule.fix.name) : undefined;
   if (fix?.scope !== "image") return { fixable: false };
+  if (found && !found.ok) return { fixable: false, notFixableReason: found.reason };
   if (!place.overridden && place.notPinnable) return { fixable: false, notFixableReason: place.notPinnable };
   if (!place.overridden && place.pinIn) return { fixable: true };
   const pinnable = pinnability(site);

@@ -263,16 +263,13 @@ const fixSummaryBody = (probes: string, image: string): string[] => [
 ];
 const FIX_SUMMARY_BODY = fixSummaryBody("L:C", "L:C");
 
-/**
- * The "Not fixed" block with --offline: the log-shipper's image pin (image findings have no container
- * target, so they come first), then its two probes; each at its position.
- */
+/** The "Not fixed" block with --offline, in the order the findings are written: the log-shipper's two probes, then its image pin. */
 function notFixed(probes: string, image: string): string[] {
   return [
     "Not fixed: 3.",
-    `  apps/api/deployment.yaml:${image}  image-tag-mutable  ${OFFLINE_PIN}`,
     `  apps/api/deployment.yaml:${probes}  liveness-probe-missing  container "log-shipper" declares no containerPort and has no readinessProbe to copy; Shipshape does not guess a health endpoint (add the probe by hand, or declare the port)`,
     `  apps/api/deployment.yaml:${probes}  readiness-probe-missing  container "log-shipper" declares no containerPort and has no livenessProbe to copy; Shipshape does not guess a health endpoint (add the probe by hand, or declare the port)`,
+    `  apps/api/deployment.yaml:${image}  image-tag-mutable  ${OFFLINE_PIN}`,
   ];
 }
 
@@ -329,7 +326,8 @@ const REMAINING: JsonFinding[] = [
     message: 'container "log-shipper" image "fluent/fluent-bit:latest" uses the mutable tag :latest and no digest',
     resource: API,
     container: "log-shipper",
-    fixable: true,
+    // Offline, the pin's digest could not be looked up.
+    fixable: false,
   },
 ];
 const REMAINING_SUMMARY = {
@@ -337,7 +335,7 @@ const REMAINING_SUMMARY = {
   resources: 4,
   findings: 3,
   bySeverity: { critical: 0, high: 2, medium: 1, low: 0 },
-  fixable: 1,
+  fixable: 0,
   failOn: "high",
   failed: true,
 };
@@ -410,7 +408,7 @@ describe("scan --fix --dry-run", () => {
       "\u001b[1mWould fix 14 findings in 3 files (dry run: nothing was written).\u001b[22m",
       '  apps/api/deployment.yaml  \u001b[32mliveness-probe-missing\u001b[39m  Adds a livenessProbe to container "api" that checks what its readinessProbe already checks.',
     ]);
-    expect(coloured.stderr).toContain("\u001b[1mNot fixed: 3.\u001b[22m\n  apps/api/deployment.yaml:35:18  \u001b[33mimage-tag-mutable\u001b[39m  ");
+    expect(coloured.stderr).toContain("\u001b[1mNot fixed: 3.\u001b[22m\n  apps/api/deployment.yaml:34:11  \u001b[33mliveness-probe-missing\u001b[39m  ");
     expect(coloured.stderr).toContain("\u001b[1mCheck before merging:\u001b[22m\n");
   });
 
@@ -480,7 +478,7 @@ describe("scan --fix", () => {
   it("the report after --fix is what a new scan of the fixed files says", () => {
     const dir = fixableRepo();
     const fixed = runCli(["scan", dir, "--fix", "--offline", "--format", "json"]);
-    const rescan = runCli(["scan", dir, "--format", "json"]);
+    const rescan = runCli(["scan", dir, "--offline", "--format", "json"]);
     expect(fixed.stdout).toBe(rescan.stdout);
     expect(rescan.status).toBe(fixed.status);
   });
@@ -699,15 +697,17 @@ spec:
     // No "looked up N image tags" line: nothing was asked.
     expect(result.stderr).toBe(summary("Fixed 0 findings in 0 files.", NOT_FIXED));
     expect(snapshot(dir)).toEqual(before);
-    // The report is the plain scan's: the pins remain, still fixable once the registry can be asked.
-    expect(result.stdout).toBe(runCli(["scan", dir, "--format", "json"]).stdout);
+    // The report is what `scan --offline` says: the pins remain, none fixable until the registry can be asked;
+    // a scan that does not fix asks nothing and counts them fixable.
+    expect(result.stdout).toBe(runCli(["scan", dir, "--offline", "--format", "json"]).stdout);
     const report = JSON.parse(result.stdout) as { findings: JsonFinding[]; summary: { fixable: number } };
     expect(report.findings.map((finding) => [finding.rule, finding.file, finding.line, finding.fixable])).toEqual([
-      ["image-digest-missing", "Dockerfile", 1, true],
-      ["image-digest-missing", "web.yaml", 13, true],
-      ["image-tag-mutable", "web.yaml", 26, true],
+      ["image-digest-missing", "Dockerfile", 1, false],
+      ["image-digest-missing", "web.yaml", 13, false],
+      ["image-tag-mutable", "web.yaml", 26, false],
     ]);
-    expect(report.summary.fixable).toBe(3);
+    expect(report.summary.fixable).toBe(0);
+    expect((JSON.parse(runCli(["scan", dir, "--format", "json"]).stdout) as { summary: { fixable: number } }).summary.fixable).toBe(3);
     // The mutable tag (high) remains: exit 1.
     expect(result.status).toBe(1);
   });
