@@ -37,6 +37,21 @@ export interface ConfigFile {
   };
   pullRequests?: Partial<PullRequestSettings>;
   registries?: RegistrySettings;
+  dashboard?: boolean;
+  checks?: Partial<CheckSettings>;
+  /** Cron expressions (UTC): when pull requests may be opened or updated. */
+  schedule?: string | string[];
+}
+
+export interface CheckSettings {
+  failOn: Severity | "none";
+  suggestions: boolean;
+}
+
+export const DEFAULT_CHECK_SETTINGS: CheckSettings = { failOn: "high", suggestions: false };
+
+export function checkSettingsOf(config: ConfigFile): CheckSettings {
+  return { ...DEFAULT_CHECK_SETTINGS, ...config.checks };
 }
 
 export interface RegistrySettings {

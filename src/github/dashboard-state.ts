@@ -1,0 +1,94 @@
+import { createHash } from "node:crypto";
+import type { ActiveRule } from "../config/resolve.js";
+import type { GitHubClient, RepositoryName } from "./octokit.js";
+
+/** The label of the one dashboard issue a repository has. */
+export const DASHBOARD_LABEL = "shipshape-dashboard";
+export const DASHBOARD_TITLE = "Shipshape dashboard";
+
+/** `/shipshape ignore <rule> [path-glob]`: findings of the rule (under the glob, if given) are left out from the next scan on. */
+export interface DashboardIgnore {
+  rule: string;
+  path?: string;
+  /** Who asked, for people reading the dashboard. */
+  by: string;
+}
+
+/** What Shipshape remembers about a repository, kept in the dashboard issue's body as hidden metadata. */
+export interface DashboardState {
+  version: 1;
+  /** The last completed scan: the default branch's commit and the rule set it ran (see ruleSetHash). */
+  lastScan?: { sha: string; rules: string };
+  ignores: DashboardIgnore[];
+}
+
+export interface Dashboard {
+  number: number;
+  body: string;
+  open: boolean;
+  state: DashboardState;
+}
+
+export const EMPTY_DASHBOARD_STATE: DashboardState = { version: 1, ignores: [] };
+
+const MARKER = "shipshape-dashboard";
+const BLOCK = new RegExp(`<!--\\s*${MARKER}:([\\s\\S]*?)-->`, "g");
+
+/**
+ * The repository's dashboard issue, in one call: the oldest issue with the
+ * label that an app opened (a person's issue with the same label is not it).
+ */
+export async function findDashboard(octokit: GitHubClient, repository: RepositoryName): Promise<Dashboard | undefined> {
+  const { data } = await octokit.rest.issues.listForRepo({ ...repository, labels: DASHBOARD_LABEL, state: "all", sort: "created", direction: "asc", per_page: 10 });
+  const issue = data.find((candidate) => candidate.user?.type === "Bot" && candidate.pull_request === undefined);
+  if (!issue) return undefined;
+  const body = issue.body ?? "";
+  return { number: issue.number, body, open: issue.state === "open", state: readDashboardState(body) };
+}
+
+/** The state in a dashboard body; a body without (valid) metadata holds the empty state. */
+export function readDashboardState(body: string): DashboardState {
+  const blocks = [...body.matchAll(BLOCK)].reverse();
+  for (const block of blocks) {
+    const state = parseState(block[1] as string);
+    if (state) return state;
+  }
+  return EMPTY_DASHBOARD_STATE;
+}
+
+/** `body` with its metadata replaced by `state` (appended when it has none). */
+export function writeDashboardState(body: string, state: DashboardState): string {
+  const block = `<!-- ${MARKER}:${JSON.stringify(state)} -->`;
+  const without = body.replace(BLOCK, "").replace(/\s+$/, "");
+  return without === "" ? block : `${without}\n\n${block}`;
+}
+
+/** A short hash of the rules a scan runs (ids, severities, parameters, fixes): a change of rules means a rescan. */
+export function ruleSetHash(rules: readonly ActiveRule[]): string {
+  const summary = rules.map(({ rule, severity }) => [rule.id, severity, rule.check, rule.fix ?? null]);
+  return createHash("sha256").update(JSON.stringify(summary)).digest("hex").slice(0, 16);
+}
+
+function parseState(json: string): DashboardState | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return undefined;
+  const { version, lastScan, ignores } = data as Record<string, unknown>;
+  if (version !== 1) return undefined;
+  const state: DashboardState = { version: 1, ignores: Array.isArray(ignores) ? ignores.filter(isIgnore).map(({ rule, path, by }) => ({ rule, by, ...(path !== undefined ? { path } : {}) })) : [] };
+  if (typeof lastScan === "object" && lastScan !== null) {
+    const { sha, rules } = lastScan as Record<string, unknown>;
+    if (typeof sha === "string" && typeof rules === "string") state.lastScan = { sha, rules };
+  }
+  return state;
+}
+
+function isIgnore(value: unknown): value is DashboardIgnore {
+  if (typeof value !== "object" || value === null) return false;
+  const { rule, path, by } = value as Record<string, unknown>;
+  return typeof rule === "string" && typeof by === "string" && (path === undefined || typeof path === "string");
+}
