@@ -32,11 +32,22 @@ export interface RepositoryScanReport {
  * commit's tarball in memory, scan it, and bring Shipshape's pull requests in
  * line with what can be fixed. GitHub holds all the state.
  */
+export interface ScanRepositoryOptions {
+  /** How registries are asked for digests. */
+  registry?: RegistryClientOptions;
+  /** The clock, for the repository's `schedule` and the hourly pull request limit. Default: now. */
+  now?: Date;
+  /** Open pull requests for these rules even where people closed one before or a limit is reached (`/shipshape fix`, a dashboard checkbox). */
+  forceRules?: readonly string[];
+  /** Rebuild this Shipshape branch even though people pushed to it (`/shipshape rebase`). */
+  rebuild?: string;
+}
+
 export async function scanRepository(
   octokit: GitHubClient,
   repository: RepositoryName,
   catalog: readonly Rule[],
-  options: { registry?: RegistryClientOptions } = {},
+  options: ScanRepositoryOptions = {},
 ): Promise<RepositoryScanReport> {
   const report: RepositoryScanReport = { repository: `${repository.owner}/${repository.repo}`, findings: 0, pullRequests: {}, closed: [] };
   const { data: details } = await octokit.rest.repos.get(repository);
