@@ -17,14 +17,16 @@ export class ScanQueue {
 
   constructor(private readonly log: Pick<Logger, "error">) {}
 
-  enqueue(installation: string, repository: string, job: () => Promise<void>): void {
+  /** True when `job` was queued; false when the repository's scan that is queued or running covers it (and `job` never runs). */
+  enqueue(installation: string, repository: string, job: () => Promise<void>): boolean {
     const state = this.repositories.get(repository);
     if (state) {
       if (state.running) state.rerun = true;
-      return;
+      return false;
     }
     this.repositories.set(repository, { running: false, rerun: false });
     this.chain(installation, repository, job);
+    return true;
   }
 
   /** Resolves once every queued scan, reruns included, has finished. */

@@ -5,6 +5,7 @@ import { loadAll } from "js-yaml";
 import { packageRoot } from "../package-root.js";
 import { describeSchemaErrors } from "../schema-errors.js";
 import type { ErrorObject } from "ajv";
+import { scheduleProblems } from "./cron-match.js";
 import type { ConfigFile } from "./types.js";
 
 export class ConfigError extends Error {}
@@ -50,9 +51,17 @@ export function validateConfig(data: unknown, label: string): ConfigFile {
   const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(join(packageRoot(), "schemas", "config.schema.json"), "utf8")) as object);
   if (!validate(data)) {
     const problems = describeSchemaErrors(mostSpecific(validate.errors ?? []));
-    throw new ConfigError(`${label}: invalid configuration\n${[...new Set(problems)].map((problem) => `  - ${problem}`).join("\n")}`);
+    throw invalidConfiguration(label, problems);
   }
-  return (data ?? {}) as ConfigFile;
+  const config = (data ?? {}) as ConfigFile;
+  // The schema says a schedule is a string; whether it is a cron expression is checked here.
+  const scheduleMistakes = config.schedule === undefined ? [] : scheduleProblems(config.schedule);
+  if (scheduleMistakes.length > 0) throw invalidConfiguration(label, scheduleMistakes);
+  return config;
+}
+
+function invalidConfiguration(label: string, problems: readonly string[]): ConfigError {
+  return new ConfigError(`${label}: invalid configuration\n${[...new Set(problems)].map((problem) => `  - ${problem}`).join("\n")}`);
 }
 
 /**

@@ -18,8 +18,30 @@ export interface DashboardIgnore {
 export interface DashboardState {
   version: 1;
   /** The last completed scan: the default branch's commit and the rule set it ran (see ruleSetHash). */
-  lastScan?: { sha: string; rules: string };
+  lastScan?: LastScan;
   ignores: DashboardIgnore[];
+}
+
+/**
+ * What a scan ran on. The scheduled sweep skips a repository whose default
+ * branch, catalog, config sources and pull request window are as they were
+ * (src/github/sweep.ts), so it must hear of every one of them here.
+ */
+export interface LastScan {
+  sha: string;
+  rules: string;
+  /** catalogHash of the app's rule catalog: a new app version with other rules means a rescan. */
+  catalog?: string;
+  /** Config files read from other repositories (organisation defaults, `_extends`), in the order read (see configSourcesOf). */
+  configSources?: ConfigSource[];
+  /** The repository's `schedule` when it held pull requests back: the first sweep inside it scans again. */
+  heldBy?: string[];
+}
+
+/** A config file of another repository, `owner/repo:path`, and the hash of what it said (configSourceHash). */
+export interface ConfigSource {
+  file: string;
+  hash: string;
 }
 
 export interface Dashboard {
@@ -39,7 +61,17 @@ const BLOCK = new RegExp(`<!--\\s*${MARKER}:([\\s\\S]*?)-->`, "g");
  * label that an app opened (a person's issue with the same label is not it).
  */
 export async function findDashboard(octokit: GitHubClient, repository: RepositoryName): Promise<Dashboard | undefined> {
-  const { data } = await octokit.rest.issues.listForRepo({ ...repository, labels: DASHBOARD_LABEL, state: "all", sort: "created", direction: "asc", per_page: 10 });
+  const { data } = await octokit.rest.issues.listForRepo(dashboardListing(repository));
+  return dashboardAmong(data);
+}
+
+/** The one request findDashboard makes (the sweep makes it conditionally). */
+export function dashboardListing(repository: RepositoryName) {
+  return { ...repository, labels: DASHBOARD_LABEL, state: "all", sort: "created", direction: "asc", per_page: 10 } as const;
+}
+
+/** The dashboard among the issues dashboardListing lists. */
+export function dashboardAmong(data: readonly { number: number; body?: string | null; state: string; user: { type?: string } | null; pull_request?: unknown }[]): Dashboard | undefined {
   const issue = data.find((candidate) => candidate.user?.type === "Bot" && candidate.pull_request === undefined);
   if (!issue) return undefined;
   const body = issue.body ?? "";
@@ -58,7 +90,9 @@ export function readDashboardState(body: string): DashboardState {
 
 /** `body` with its metadata replaced by `state` (appended when it has none). */
 export function writeDashboardState(body: string, state: DashboardState): string {
-  const block = `<!-- ${MARKER}:${JSON.stringify(state)} -->`;
+  // <, > and & as JSON escapes: an ignore's path or author holding "-->" cannot end the comment (JSON.parse reads them back).
+  const json = JSON.stringify(state).replace(/[<>&]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const block = `<!-- ${MARKER}:${json} -->`;
   const without = body.replace(BLOCK, "").replace(/\s+$/, "");
   return without === "" ? block : `${without}\n\n${block}`;
 }
@@ -81,10 +115,24 @@ function parseState(json: string): DashboardState | undefined {
   if (version !== 1) return undefined;
   const state: DashboardState = { version: 1, ignores: Array.isArray(ignores) ? ignores.filter(isIgnore).map(({ rule, path, by }) => ({ rule, by, ...(path !== undefined ? { path } : {}) })) : [] };
   if (typeof lastScan === "object" && lastScan !== null) {
-    const { sha, rules } = lastScan as Record<string, unknown>;
-    if (typeof sha === "string" && typeof rules === "string") state.lastScan = { sha, rules };
+    const { sha, rules, catalog, configSources, heldBy } = lastScan as Record<string, unknown>;
+    if (typeof sha === "string" && typeof rules === "string") {
+      state.lastScan = {
+        sha,
+        rules,
+        ...(typeof catalog === "string" ? { catalog } : {}),
+        ...(Array.isArray(configSources) && configSources.every(isConfigSource) ? { configSources: configSources.map(({ file, hash }) => ({ file, hash })) } : {}),
+        ...(Array.isArray(heldBy) && heldBy.every((entry) => typeof entry === "string") ? { heldBy } : {}),
+      };
+    }
   }
   return state;
+}
+
+function isConfigSource(value: unknown): value is ConfigSource {
+  if (typeof value !== "object" || value === null) return false;
+  const { file, hash } = value as Record<string, unknown>;
+  return typeof file === "string" && typeof hash === "string";
 }
 
 function isIgnore(value: unknown): value is DashboardIgnore {

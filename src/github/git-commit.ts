@@ -43,6 +43,7 @@ export class BranchTakenError extends Error {}
 export async function pointBranch(octokit: GitHubClient, repository: RepositoryName, branch: string, sha: string, exists: boolean, defaultBranch: string): Promise<void> {
   // The one guard between a bug and a force-push to someone's branch.
   if (!branch.startsWith(BRANCH_PREFIX)) throw new Error(`refusing to write to ${branch}: Shipshape only writes to ${BRANCH_PREFIX}* branches`);
+  if (branch === defaultBranch) throw new Error(`refusing to write to ${branch}: it is the default branch`);
   if (!exists) {
     try {
       await octokit.rest.git.createRef({ ...repository, ref: `refs/heads/${branch}`, sha });

@@ -12,6 +12,8 @@ export interface GroupUpdate {
   branch: string;
   text: PullRequestText;
   files: FileWrite[];
+  /** Open it even where the limits would stop it: people asked for these fixes (`/shipshape fix`). */
+  force?: boolean;
 }
 
 export interface SyncContext {
@@ -23,6 +25,10 @@ export interface SyncContext {
   settings: PullRequestSettings;
   /** Pull requests this scan has opened so far, for the limits. */
   opened: number;
+  /** Filled in, when given, with the number of each pull request this scan opened (or found open by its branch), by branch. */
+  numbers?: Map<string, number>;
+  /** A branch to rebuild from scratch on the base even though people pushed to it: they asked (`/shipshape rebase`). */
+  rebuild?: string;
 }
 
 /**
@@ -34,7 +40,8 @@ export async function syncPullRequest(context: SyncContext, update: GroupUpdate)
   const { octokit, repository, record } = context;
   const existing = record.open.find((pull) => pull.branch === update.branch);
   if (existing) return refresh(context, existing, update);
-  if (record.open.length + context.opened >= context.settings.maxOpen || record.openedLastHour + context.opened >= context.settings.maxPerHour) return "limited";
+  const limited = record.open.length + context.opened >= context.settings.maxOpen || record.openedLastHour + context.opened >= context.settings.maxPerHour;
+  if (limited && !update.force) return "limited";
   const sha = await createCommit(octokit, repository, context.base, update.files, commitMessage(update.text));
   try {
     await pointBranch(octokit, repository, update.branch, sha, false, context.defaultBranch);
@@ -53,12 +60,14 @@ export async function syncPullRequest(context: SyncContext, update: GroupUpdate)
       draft: update.text.draft,
     });
     number = created.data.number;
+    context.numbers?.set(update.branch, number);
   } catch (error) {
     // 422: a pull request for this branch exists that the listing did not show (another replica was faster).
     if (statusOf(error) !== 422) throw error;
     const found = await octokit.rest.pulls.list({ ...repository, state: "open", head: `${repository.owner}:${update.branch}` });
     const pull = found.data[0];
     if (!pull) throw error;
+    context.numbers?.set(update.branch, pull.number);
     await octokit.rest.pulls.update({ ...repository, pull_number: pull.number, title: update.text.title, body: update.text.body });
     return "updated";
   }
@@ -69,11 +78,13 @@ export async function syncPullRequest(context: SyncContext, update: GroupUpdate)
 
 async function refresh(context: SyncContext, pull: ShipshapePullRequest, update: GroupUpdate): Promise<SyncOutcome> {
   const { octokit, repository } = context;
-  if (pull.body.includes(HANDS_OFF_MARKER)) return "left-alone";
+  // Rebuilding discards people's commits and, with the fresh body, the hands-off marker.
+  const rebuilding = context.rebuild === pull.branch;
+  if (pull.body.includes(HANDS_OFF_MARKER) && !rebuilding) return "left-alone";
   const wanted = readMetadata(update.text.body);
   const current = pull.metadata;
-  if (current && wanted && current.baseSha === wanted.baseSha && sameList(current.fingerprints, wanted.fingerprints)) return "unchanged";
-  if (await hasForeignCommits(octokit, repository, context.defaultBranch, pull)) {
+  if (!rebuilding && current && wanted && current.baseSha === wanted.baseSha && sameList(current.fingerprints, wanted.fingerprints)) return "unchanged";
+  if (!rebuilding && (await hasForeignCommits(octokit, repository, context.defaultBranch, pull))) {
     await octokit.rest.issues.createComment({
       ...repository,
       issue_number: pull.number,
@@ -90,7 +101,8 @@ async function refresh(context: SyncContext, pull: ShipshapePullRequest, update:
 
 /** Closes a pull request whose findings are gone (fixed some other way, or no longer reported), and deletes its branch. */
 export async function closeObsolete(context: SyncContext, pull: ShipshapePullRequest): Promise<boolean> {
-  if (pull.body.includes(HANDS_OFF_MARKER)) return false;
+  // A rebuild asked for on a branch whose fixes are gone discards people's commits too: nothing is left to rebuild.
+  if (pull.body.includes(HANDS_OFF_MARKER) && context.rebuild !== pull.branch) return false;
   const { octokit, repository } = context;
   await octokit.rest.issues.createComment({
     ...repository,

@@ -9,6 +9,7 @@ export interface ShipshapePullRequest {
   headSha: string;
   /** Who opened it: the app's bot account; commits by anyone else are people's. */
   author: string;
+  title: string;
   body: string;
   createdAt: string;
   merged: boolean;
@@ -48,6 +49,7 @@ export async function listShipshapePullRequests(octokit: GitHubClient, repositor
           branch: pull.head.ref,
           headSha: pull.head.sha,
           author: pull.user?.login ?? "",
+          title: pull.title,
           body: pull.body ?? "",
           createdAt: pull.created_at,
           merged: pull.merged_at !== null,

@@ -12,6 +12,19 @@ export const CONFIG_PATH = ".github/shipshape.yml";
  * then validated. Throws ConfigError with the exact problem.
  */
 export async function loadRepositoryConfig(octokit: GitHubClient, repository: RepositoryName, commit: string): Promise<ConfigFile> {
+  return (await readRepositoryConfig(octokit, repository, commit)).config;
+}
+
+/** A config file as Probot's config plugin read it: `config` is null when there is no such file, and never holds `_extends`. */
+export interface ConfigFileRead {
+  owner: string;
+  repo: string;
+  path: string;
+  config: Record<string, unknown> | null;
+}
+
+/** loadRepositoryConfig, with the files it read in order (the repository's own first): a scan records what its config came from. */
+export async function readRepositoryConfig(octokit: GitHubClient, repository: RepositoryName, commit: string): Promise<{ config: ConfigFile; files: ConfigFileRead[] }> {
   let result;
   try {
     result = await octokit.config.get({
@@ -25,9 +38,10 @@ export async function loadRepositoryConfig(octokit: GitHubClient, repository: Re
     throw pluginConfigError(error, repository) ?? error;
   }
   const { config, files } = result;
-  if (!files.some((file) => file.config !== null)) return {};
+  const read = files.map(({ owner, repo, path, config }) => ({ owner, repo, path, config: (config ?? null) as Record<string, unknown> | null }));
+  if (!files.some((file) => file.config !== null)) return { config: {}, files: read };
   const { _extends: _ignored, ...settings } = config as Record<string, unknown>;
-  return validateConfig(settings, CONFIG_PATH);
+  return { config: validateConfig(settings, CONFIG_PATH), files: read };
 }
 
 const PLUGIN_PREFIX = "[@probot/octokit-plugin-config] ";

@@ -1,3 +1,4 @@
+import { scheduleAllows } from "../config/cron-match.js";
 import { ConfigError } from "../config/load.js";
 import { activeRules } from "../config/resolve.js";
 import { DEFAULT_LIMITS, fixSettingsOf, pullRequestSettingsOf } from "../config/types.js";
@@ -10,12 +11,16 @@ import type { Rule } from "../rules/types.js";
 import { scanFiles } from "../scan/scan.js";
 import { loadWorkspaceFromFiles } from "../workspace/load.js";
 import { reportConfigError } from "./config-issue.js";
+import { dashboardAfterScan, showConfigProblem, type DashboardOutcome } from "./dashboard.js";
+import { findDashboard } from "./dashboard-state.js";
+import { applyDashboardIgnores } from "./ignored-rules.js";
 import { groupFixableFindings } from "./groups.js";
 import type { GitHubClient, RepositoryName } from "./octokit.js";
-import { pullRequestText } from "./pr-text.js";
+import { pullRequestText, type PullRequestText } from "./pr-text.js";
 import { closeObsolete, syncPullRequest, type SyncContext, type SyncOutcome } from "./pull-request-sync.js";
 import { listShipshapePullRequests } from "./pull-requests.js";
-import { loadRepositoryConfig } from "./repository-config.js";
+import { readRepositoryConfig, type ConfigFileRead } from "./repository-config.js";
+import { lastScanOf } from "./scan-inputs.js";
 import { readTarball } from "./tarball.js";
 
 export interface RepositoryScanReport {
@@ -25,6 +30,10 @@ export interface RepositoryScanReport {
   findings: number;
   pullRequests: Record<string, SyncOutcome>;
   closed: number[];
+  /** Set when the repository's `schedule` kept pull requests as they were (none opened, updated or closed): why. */
+  pullRequestsHeld?: string;
+  /** What happened to the dashboard issue; absent when the scan never got to it. */
+  dashboard?: DashboardOutcome;
 }
 
 /**
@@ -57,14 +66,17 @@ export async function scanRepository(
   const base = { sha: branch.commit.sha, treeSha: branch.commit.commit.tree.sha };
 
   let config;
+  let configFiles: ConfigFileRead[];
   try {
-    config = await loadRepositoryConfig(octokit, repository, base.sha);
+    ({ config, files: configFiles } = await readRepositoryConfig(octokit, repository, base.sha));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     await reportConfigError(octokit, repository, error.message);
-    return { ...report, skipped: "invalid configuration" };
+    // An existing dashboard shows the problem too (with dashboards off, or issues disabled, there is none to show it in).
+    const dashboard = details.has_issues === false ? undefined : await showConfigProblem(octokit, repository, { defaultBranch, sha: base.sha, message: error.message });
+    return { ...report, skipped: "invalid configuration", ...(dashboard ? { dashboard } : {}) };
   }
-  const rules = activeRules(catalog, config);
+  const configRules = activeRules(catalog, config);
   const limits = { ...DEFAULT_LIMITS, ...config.limits };
   const fixSettings = fixSettingsOf(config);
 
@@ -72,33 +84,68 @@ export async function scanRepository(
   const tarball = await readTarball(new Uint8Array(archive.data as ArrayBuffer));
   const executable = new Set(tarball.files.filter((file) => file.executable).map((file) => file.path));
   const files = loadWorkspaceFromFiles(tarball.files, { maxFileBytes: limits.maxFileBytes, ignorePaths: config.ignorePaths ?? [] });
+  // The dashboard (one read) holds what people ignored: ignored rules do not run, ignored paths are excluded.
+  const dashboardOn = config.dashboard !== false && details.has_issues !== false;
+  const dashboard = dashboardOn ? await findDashboard(octokit, repository) : undefined;
+  const rules = applyDashboardIgnores(configRules, dashboard?.state.ignores ?? []);
   const client = async () => {
     // A token the operator set (GITHUB_TOKEN) reaches more of ghcr.io than an installation token does.
     const operatorToken = (options.registry?.env ?? process.env)["GITHUB_TOKEN"];
     const githubToken = options.registry?.offline || operatorToken ? undefined : await installationToken(octokit);
     return createRegistryClient({ ...registryOptionsOf(config.registries), ...(githubToken ? { githubToken } : {}), ...options.registry });
   };
-  const { scanned, digests } = await runLookupStep(scanFiles(files, { rules, limits, fixSettings }), { rules, fixSettings, client, fixing: true });
+  const { scanned, digests, problems } = await runLookupStep(scanFiles(files, { rules, limits, fixSettings }), { rules, fixSettings, client, fixing: true });
   report.findings = scanned.findings.length;
 
-  const record = await listShipshapePullRequests(octokit, repository, new Date());
+  const now = options.now ?? new Date();
+  // Outside the repository's `schedule` its pull requests are listed (for the dashboard) but left as they are.
+  const pullRequestsDue = scheduleAllows(config.schedule, now);
+  if (!pullRequestsDue) report.pullRequestsHeld = "outside schedule";
+  const record = await listShipshapePullRequests(octokit, repository, now);
   // A pull request closed without merging means "not this fix" until the finding changes.
   const rejected = new Set(record.rejected.flatMap((pull) => pull.metadata?.fingerprints ?? []));
-  const proposable = scanned.findings.filter((finding) => !rejected.has(finding.fingerprint));
-  const context: SyncContext = { octokit, repository, defaultBranch, base, record, settings: pullRequestSettingsOf(config), opened: 0 };
+  // …unless people asked for the fixes of its rule after all.
+  const forced = new Set(options.forceRules ?? []);
+  const proposable = scanned.findings.filter((finding) => forced.has(finding.rule) || !rejected.has(finding.fingerprint));
+  const context: SyncContext = { octokit, repository, defaultBranch, base, record, settings: pullRequestSettingsOf(config), opened: 0, ...(options.rebuild ? { rebuild: options.rebuild } : {}) };
   const wantedBranches = new Set<string>();
+  const texts = new Map<string, PullRequestText>();
+  context.numbers = new Map();
   for (const group of groupFixableFindings(proposable, context.settings.groupBy)) {
     const changeset = fixFindings(scanned.workspace, group.findings, { rules, settings: fixSettings, limits, digests });
     if (changeset.files.length === 0) continue;
     wantedBranches.add(group.branch);
     const text = pullRequestText({ group, changeset, rules: catalog, repository, baseSha: base.sha, defaultBranch });
+    texts.set(group.branch, text);
+    const force = group.findings.some((finding) => forced.has(finding.rule));
+    // What a person asks for (`/shipshape fix`, `/shipshape rebase`) is not held by the schedule.
+    if (!pullRequestsDue && !force && options.rebuild !== group.branch) continue;
     const writes = changeset.files.map((file) => ({ path: file.path, content: file.after, executable: executable.has(file.path) }));
-    report.pullRequests[group.branch] = await syncPullRequest(context, { branch: group.branch, text, files: writes });
+    report.pullRequests[group.branch] = await syncPullRequest(context, { branch: group.branch, text, files: writes, force });
   }
   for (const pull of record.open) {
-    if (wantedBranches.has(pull.branch)) continue;
+    if (!pullRequestsDue || wantedBranches.has(pull.branch)) continue;
     if (await closeObsolete(context, pull)) report.closed.push(pull.number);
   }
+  report.dashboard = dashboardOn
+    ? await dashboardAfterScan(octokit, repository, dashboard, {
+        defaultBranch,
+        sha: base.sha,
+        catalog,
+        configRules,
+        fixSettings,
+        scanned,
+        digests,
+        checkProblems: problems,
+        record,
+        outcomes: report.pullRequests,
+        texts,
+        numbers: context.numbers,
+        closed: report.closed,
+        // The config's rules, before the ignores (they are kept beside lastScan in the same block).
+        lastScan: lastScanOf({ sha: base.sha, rules: configRules, catalog, configFiles, heldBy: pullRequestsDue ? undefined : config.schedule }),
+      })
+    : "off";
   return report;
 }
 

@@ -4,6 +4,7 @@ import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CallLog, FULL_READ_CALLS, mockConfigFile, mockFullRead, mockRepositoryAndBranch, mockTarball, mockToken, secretsIn } from "./errors-harness.js";
 import { API, BASE_SHA, FIXTURES, INSTALLATION, installationCreated, OWNER, REPO, startApp, TREE_SHA, type TestApp } from "./harness.js";
+import { DASHBOARD_READ_LOGGED, mockDashboardCreate, mockDashboardRead } from "./dashboard-harness.js";
 
 const repoPath = `/repos/${OWNER}/${REPO}`;
 const TITLE = "Shipshape cannot read its configuration";
@@ -14,6 +15,12 @@ const INVALID_SEVERITY_MESSAGE = ".github/shipshape.yml: invalid configuration\n
 function issueBody(message: string): string {
   return `Shipshape found a problem in its configuration and opened no pull requests until it is fixed:\n\n\`\`\`\n${message}\n\`\`\`\n\nFix the file and push to the default branch; Shipshape scans again on that push.`;
 }
+
+/**
+ * After the config issue, a scan that stops at its config looks for the dashboard, to show the problem there
+ * too; there is none here, and none is opened for it (test/app/dashboard.test.ts shows an existing one).
+ */
+const DASHBOARD_LOOKED_FOR = DASHBOARD_READ_LOGGED;
 
 /** The calls of a scan that stops at its config: no tarball, no pull requests. */
 const CONFIG_ERROR_READ = [
@@ -48,6 +55,7 @@ describe("an invalid .github/shipshape.yml", () => {
     mockConfigFile(github, REPO, config);
     github.get(`${repoPath}/issues`).query({ state: "open", labels: "shipshape-config", per_page: 1 }).reply(200, issues);
     writes(github);
+    mockDashboardRead(github);
     await app.deliver("installation", installationCreated());
     return { app, github };
   }
@@ -58,7 +66,7 @@ describe("an invalid .github/shipshape.yml", () => {
       scope.post(`${repoPath}/issues`, (body) => bodies.push(body) > 0).reply(201, { number: 5 }),
     );
 
-    expect(log.calls).toEqual([...CONFIG_ERROR_READ, `POST ${repoPath}/issues`]);
+    expect(log.calls).toEqual([...CONFIG_ERROR_READ, `POST ${repoPath}/issues`, DASHBOARD_LOOKED_FOR]);
     expect(bodies).toEqual([{ title: TITLE, body: issueBody(INVALID_SEVERITY_MESSAGE), labels: ["shipshape-config"] }]);
     expect(github.pendingMocks()).toEqual([]);
     expect(log.unmatched).toEqual([]);
@@ -73,7 +81,7 @@ describe("an invalid .github/shipshape.yml", () => {
       scope.patch(`${repoPath}/issues/5`, (body) => bodies.push(body) > 0).reply(200, { number: 5 }),
     );
 
-    expect(log.calls).toEqual([...CONFIG_ERROR_READ, `PATCH ${repoPath}/issues/5`]);
+    expect(log.calls).toEqual([...CONFIG_ERROR_READ, `PATCH ${repoPath}/issues/5`, DASHBOARD_LOOKED_FOR]);
     expect(bodies).toEqual([{ body: issueBody(INVALID_SEVERITY_MESSAGE) }]);
     expect(github.pendingMocks()).toEqual([]);
     expect(log.unmatched).toEqual([]);
@@ -83,7 +91,7 @@ describe("an invalid .github/shipshape.yml", () => {
     const current = { number: 5, title: TITLE, body: issueBody(INVALID_SEVERITY_MESSAGE), labels: [{ name: "shipshape-config" }], state: "open" };
     const { github } = await deliverWithConfig(INVALID_SEVERITY, [current]);
 
-    expect(log.calls).toEqual(CONFIG_ERROR_READ);
+    expect(log.calls).toEqual([...CONFIG_ERROR_READ, DASHBOARD_LOOKED_FOR]);
     expect(github.pendingMocks()).toEqual([]);
     expect(log.unmatched).toEqual([]);
   });
@@ -94,7 +102,7 @@ describe("an invalid .github/shipshape.yml", () => {
       scope.post(`${repoPath}/issues`, (body) => bodies.push(body) > 0).reply(201, { number: 5 }),
     );
 
-    expect(log.calls).toEqual([...CONFIG_ERROR_READ, `POST ${repoPath}/issues`]);
+    expect(log.calls).toEqual([...CONFIG_ERROR_READ, `POST ${repoPath}/issues`, DASHBOARD_LOOKED_FOR]);
     const message =
       ".github/shipshape.yml: not valid YAML: Flow map in block collection must be sufficiently indented and end with a } at line 2, column 1:\n\nrules: {image-tag-mutable: off\n\n^";
     expect(bodies).toEqual([{ title: TITLE, body: issueBody(message), labels: ["shipshape-config"] }]);
@@ -113,6 +121,7 @@ describe("an invalid .github/shipshape.yml", () => {
     github
       .get(`${repoPath}/issues`).query({ state: "open", labels: "shipshape-config", per_page: 1 }).reply(200, [])
       .post(`${repoPath}/issues`, (body) => bodies.push(body) > 0).reply(201, { number: 5 });
+    mockDashboardRead(github);
 
     await app.deliver("installation", installationCreated());
 
@@ -124,6 +133,7 @@ describe("an invalid .github/shipshape.yml", () => {
       `GET /repos/${OWNER}/.github/contents/.github/shipshape.yml`,
       `GET ${repoPath}/issues?state=open&labels=shipshape-config&per_page=1`,
       `POST ${repoPath}/issues`,
+      DASHBOARD_LOOKED_FOR,
     ]);
     expect(bodies).toEqual([
       { title: TITLE, body: issueBody(".github/shipshape.yml: invalid configuration\n  - pullRequests.groupBy: must be one of rule, directory, all"), labels: ["shipshape-config"] },
@@ -143,10 +153,11 @@ describe("an invalid .github/shipshape.yml", () => {
     github
       .get(`${repoPath}/issues`).query({ state: "open", labels: "shipshape-config", per_page: 1 }).reply(200, [])
       .post(`${repoPath}/issues`, (body) => bodies.push(body) > 0).reply(201, { number: 5 });
+    mockDashboardRead(github);
 
     await app.deliver("installation", installationCreated());
 
-    expect(log.calls.at(-1)).toBe(`POST ${repoPath}/issues`);
+    expect(log.calls.slice(-2)).toEqual([`POST ${repoPath}/issues`, DASHBOARD_LOOKED_FOR]);
     expect(bodies).toHaveLength(1);
     expect((bodies[0] as { body: string }).body).toContain(`\n\`\`\`\n${OWNER}/.github:.github/shipshape.yml: not valid YAML: `);
     expect(github.pendingMocks()).toEqual([]);
@@ -176,6 +187,7 @@ describe("_extends: .github", () => {
     mockConfigFile(github, REPO, "_extends: .github\nrules:\n  liveness-probe-missing: critical\n");
     mockConfigFile(github, ".github", "rules:\n  privilege-escalation-allowed: off\n  liveness-probe-missing: low\n");
     await mockTarball(github, join(FIXTURES, "repo"), log);
+    mockDashboardRead(github);
     const calls: [string, unknown][] = [];
     const record = (name: string) => (body: unknown) => calls.push([name, body]) > 0;
     github
@@ -186,6 +198,7 @@ describe("_extends: .github", () => {
       .post(`${repoPath}/git/refs`, record("ref")).reply(201, {})
       .post(`${repoPath}/pulls`, record("pull")).reply(201, { number: 11 })
       .post(`${repoPath}/issues/11/labels`, record("labels")).reply(200, []);
+    mockDashboardCreate(github);
 
     await app.deliver("installation", installationCreated());
 
@@ -197,6 +210,7 @@ describe("_extends: .github", () => {
       `GET /repos/${OWNER}/.github/contents/.github/shipshape.yml`,
       `GET ${repoPath}/tarball/${BASE_SHA}`,
       `GET /${OWNER}/${REPO}/legacy.tar.gz/${BASE_SHA}`,
+      DASHBOARD_READ_LOGGED,
       `GET ${repoPath}/pulls?state=open&per_page=100`,
       `GET ${repoPath}/pulls?state=closed&sort=updated&direction=desc&per_page=100`,
       `POST ${repoPath}/git/trees`,
@@ -204,6 +218,7 @@ describe("_extends: .github", () => {
       `POST ${repoPath}/git/refs`,
       `POST ${repoPath}/pulls`,
       `POST ${repoPath}/issues/11/labels`,
+      `POST ${repoPath}/issues`,
     ]);
     expect(github.pendingMocks()).toEqual([]);
     expect(log.unmatched).toEqual([]);
@@ -234,6 +249,7 @@ describe("_extends: .github", () => {
       .post(`${repoPath}/git/refs`).reply(201, {})
       .post(`${repoPath}/pulls`, (body: { head: string }) => heads.push(body.head) > 0).reply(201, { number: 12 })
       .post(`${repoPath}/issues/12/labels`).reply(200, []);
+    mockDashboardCreate(github);
 
     await app.deliver("installation", installationCreated());
 

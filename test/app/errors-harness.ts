@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { createShipshapeApp } from "../../src/app/index.js";
 import { ScanQueue } from "../../src/app/queue.js";
+import { DASHBOARD_READ_LOGGED, mockDashboardRead } from "./dashboard-harness.js";
 import { BASE_SHA, INSTALLATION, OWNER, REPO, SECRET, sign, tarballOf, TREE_SHA, type TestApp } from "./harness.js";
 
 /** What GitHub answers for `accept: application/vnd.github.v3.raw` (recorded in octokit/fixtures). */
@@ -75,12 +76,13 @@ export async function mockTarball(scope: nock.Scope, fixtureDir: string, log?: C
   log?.watch(codeload);
 }
 
-/** The whole read of Hello-World before pull requests: token, repository, branch, config, tarball. */
+/** The whole read of Hello-World before pull requests: token, repository, branch, config, tarball, and the dashboard (there is none). */
 export async function mockFullRead(scope: nock.Scope, options: { fixtureDir: string; config: string; log?: CallLog }): Promise<void> {
   mockToken(scope);
   mockRepositoryAndBranch(scope);
   mockConfigFile(scope, REPO, options.config);
   await mockTarball(scope, options.fixtureDir, options.log);
+  mockDashboardRead(scope);
 }
 
 /** The calls of {@link mockFullRead}, as {@link CallLog} writes them. */
@@ -91,6 +93,7 @@ export const FULL_READ_CALLS = [
   `GET /repos/${OWNER}/${REPO}/contents/.github/shipshape.yml?ref=${BASE_SHA}`,
   `GET /repos/${OWNER}/${REPO}/tarball/${BASE_SHA}`,
   `GET /${OWNER}/${REPO}/legacy.tar.gz/${BASE_SHA}`,
+  DASHBOARD_READ_LOGGED,
 ];
 
 /** Secrets that must never reach a log line. */
@@ -128,7 +131,7 @@ export async function startThrottledApp(handlers: { onSecondaryRateLimit: LimitH
       },
     })),
   });
-  await probot.load(createShipshapeApp({ queue, registry: { offline: true } }), { cwd: process.cwd(), addHandler: () => {} });
+  await probot.load(createShipshapeApp({ queue, registry: { offline: true }, schedule: "off" }), { cwd: process.cwd(), addHandler: () => {} });
   return {
     probot,
     queue,

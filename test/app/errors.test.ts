@@ -4,6 +4,7 @@ import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CallLog, FULL_READ_CALLS, mockConfigFile, mockFullRead, mockRepositoryAndBranch, mockToken, secretsIn, startThrottledApp, TOKEN, type LimitHandler } from "./errors-harness.js";
 import { API, BASE_SHA, FIXTURES, INSTALLATION, installationCreated, OWNER, REPO, startApp, type TestApp } from "./harness.js";
+import { mockDashboardCreate } from "./dashboard-harness.js";
 
 const repoPath = `/repos/${OWNER}/${REPO}`;
 /** One rule left (liveness-probe-missing), so each scan opens one pull request. */
@@ -33,6 +34,9 @@ const OPEN_ONE = [
   `POST ${repoPath}/pulls`,
   `POST ${repoPath}/issues/11/labels`,
 ];
+
+/** A scan that completes opens the dashboard issue last (there is none: mockFullRead's listing is empty). */
+const DASHBOARD_OPENED = `POST ${repoPath}/issues`;
 
 function mockListings(scope: nock.Scope): nock.Scope {
   return scope
@@ -71,6 +75,7 @@ describe("when GitHub says no", () => {
       .post(`${repoPath}/git/refs`).reply(201, {})
       .post(`${repoPath}/pulls`).reply(201, { number: 11 })
       .post(`${repoPath}/issues/11/labels`).reply(200, []);
+    mockDashboardCreate(github);
     const payload = installationCreated() as { repositories: object[] };
     payload.repositories.unshift({ id: 1, node_id: "R_1", name: "Gone", full_name: `${OWNER}/Gone`, private: false });
 
@@ -82,6 +87,7 @@ describe("when GitHub says no", () => {
       `GET /repos/${OWNER}/Gone`,
       ...FULL_READ_CALLS.slice(1),
       ...OPEN_ONE,
+      DASHBOARD_OPENED,
     ]);
     expect(github.pendingMocks()).toEqual([]);
     expect(log.unmatched).toEqual([]);
@@ -105,6 +111,7 @@ describe("when GitHub says no", () => {
       .reply(200, { ref: `refs/heads/${BRANCH}`, object: { sha: "c1".padEnd(40, "0"), type: "commit" } })
       .post(`${repoPath}/pulls`).reply(201, { number: 11 })
       .post(`${repoPath}/issues/11/labels`).reply(200, []);
+    mockDashboardCreate(github);
 
     await app.deliver("installation", installationCreated());
 
@@ -114,6 +121,7 @@ describe("when GitHub says no", () => {
       `GET ${repoPath}/compare/main...${BRANCH}?per_page=100`,
       `PATCH ${repoPath}/git/refs/heads/${BRANCH}`,
       ...OPEN_ONE.slice(5),
+      DASHBOARD_OPENED,
     ]);
     expect(moves).toEqual([{ sha: "c1".padEnd(40, "0"), force: true }]);
     expect(github.pendingMocks()).toEqual([]);
@@ -141,6 +149,7 @@ describe("when GitHub says no", () => {
       .reply(200, [{ number: 7, state: "open", head: { ref: BRANCH, sha: "c0".padEnd(40, "0"), repo: { full_name: `${OWNER}/${REPO}` } }, body: "older text", user: { login: "shipshape[bot]" } }])
       .patch(`${repoPath}/pulls/7`, (body) => updates.push(body) > 0)
       .reply(200, { number: 7 });
+    mockDashboardCreate(github);
 
     await app.deliver("installation", installationCreated());
 
@@ -149,6 +158,7 @@ describe("when GitHub says no", () => {
       ...OPEN_ONE.slice(0, 6),
       `GET ${repoPath}/pulls?state=open&head=${OWNER}:${BRANCH}`,
       `PATCH ${repoPath}/pulls/7`,
+      DASHBOARD_OPENED,
     ]);
     expect(created).toHaveLength(1);
     expect(created[0]?.title).toBe(TITLE);
@@ -252,11 +262,12 @@ describe("a secondary rate limit, with Octokit's throttling on", () => {
       )
       .post(`${repoPath}/pulls`, (body) => pulls.push(body) > 0).reply(201, { number: 11 })
       .post(`${repoPath}/issues/11/labels`).reply(200, []);
+    mockDashboardCreate(github);
 
     const started = Date.now();
     await app.deliver("installation", installationCreated());
 
-    expect(log.calls).toEqual([...FULL_READ_CALLS, ...OPEN_ONE.slice(0, 6), `POST ${repoPath}/pulls`, OPEN_ONE[6]]);
+    expect(log.calls).toEqual([...FULL_READ_CALLS, ...OPEN_ONE.slice(0, 6), `POST ${repoPath}/pulls`, OPEN_ONE[6], DASHBOARD_OPENED]);
     expect(secondary).toEqual([[0, "POST", "/repos/{owner}/{repo}/pulls", 0]]);
     expect(primary).toEqual([]);
     expect(pulls).toHaveLength(2);

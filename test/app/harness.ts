@@ -32,20 +32,23 @@ export interface TestApp {
   logs: string[];
 }
 
-/** `registry` defaults to offline: scans find unpinned images, and their pins are skipped as needing the network. */
-export async function startApp(registry: RegistryClientOptions = { offline: true }): Promise<TestApp> {
+/**
+ * The app as the server runs it (every handler createShipshapeApp registers). `registry` defaults to offline:
+ * scans find unpinned images, and their pins are skipped as needing the network.
+ */
+export async function startApp(registry: RegistryClientOptions = { offline: true }, options: { appId?: number } = {}): Promise<TestApp> {
   const logs: string[] = [];
   const log = pino({ level: "debug" }, { write: (line: string) => void logs.push(line) });
   const queue = new ScanQueue(log);
   const probot = new Probot({
-    appId: 1,
+    appId: options.appId ?? 1,
     privateKey,
     secret: SECRET,
     log,
     // Exact call lists: no automatic retries, and no spacing of writes (Probot sets its own throttle options, so override last).
     Octokit: ProbotOctokit.defaults((options: object) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } })),
   });
-  await probot.load(createShipshapeApp({ queue, registry }), { cwd: process.cwd(), addHandler: () => {} });
+  await probot.load(createShipshapeApp({ queue, registry, schedule: "off" }), { cwd: process.cwd(), addHandler: () => {} });
   return {
     probot,
     queue,

@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DASHBOARD_LABEL, DASHBOARD_TITLE } from "../../src/github/dashboard-state.js";
+import { dashboardGolden, mockDashboardRead } from "./dashboard-harness.js";
 import { API, BASE_SHA, FIXTURES, installationCreated, mockRepositoryRead, OWNER, REPO, startApp, TREE_SHA } from "./harness.js";
 
 const repoPath = `/repos/${OWNER}/${REPO}`;
@@ -14,10 +16,11 @@ describe("installing the app", () => {
     nock.enableNetConnect();
   });
 
-  it("opens one pull request per rule, each one commit made with the Git Data API, in a fixed number of calls", async () => {
+  it("opens one pull request per rule, each one commit made with the Git Data API, then the dashboard issue, in a fixed number of calls", async () => {
     const app = await startApp();
     const github = nock(API);
     await mockRepositoryRead(github, { fixtureDir: join(FIXTURES, "repo") });
+    mockDashboardRead(github);
     const calls: [string, unknown][] = [];
     const record = (name: string) => (body: unknown) => calls.push([name, body]) > 0;
     github
@@ -32,7 +35,8 @@ describe("installing the app", () => {
       .post(`${repoPath}/git/commits`, record("commit")).reply(201, { sha: "c2".padEnd(40, "0") })
       .post(`${repoPath}/git/refs`, record("ref")).reply(201, {})
       .post(`${repoPath}/pulls`, record("pull")).reply(201, { number: 12 })
-      .post(`${repoPath}/issues/12/labels`, record("labels")).reply(200, []);
+      .post(`${repoPath}/issues/12/labels`, record("labels")).reply(200, [])
+      .post(`${repoPath}/issues`, record("dashboard")).reply(201, { number: 13 });
 
     await app.deliver("installation", installationCreated());
 
@@ -55,6 +59,7 @@ describe("installing the app", () => {
       ["ref", { ref: "refs/heads/shipshape/privilege-escalation-allowed", sha: "c2".padEnd(40, "0") }],
       ["pull", { title: "Disallow privilege escalation (privilege-escalation-allowed)", body: golden("pr-privilege-escalation-allowed.md"), head: "shipshape/privilege-escalation-allowed", base: "main", draft: false }],
       ["labels", { labels: ["shipshape", "security"] }],
+      ["dashboard", { title: DASHBOARD_TITLE, body: dashboardGolden("dashboard-repo.md"), labels: [DASHBOARD_LABEL] }],
     ]);
   });
 });

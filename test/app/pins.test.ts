@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { dockerImage, ociIndex, pushImage, REGISTRY_MISSING, registryBinary, startLocalRegistry, type LocalRegistry } from "../registry/local-registry.js";
 import { copyFilled, fill, REGISTRY_PLACEHOLDER } from "../pins/helpers.js";
 import { API, BASE_SHA, FIXTURES, installationCreated, mockPullRequestListings, mockRepositoryRead, OWNER, REPO, startApp, TREE_SHA, watchUnmatched } from "./harness.js";
+import { mockDashboardCreate, mockDashboardRead } from "./dashboard-harness.js";
 
 const skip = registryBinary === undefined && process.env["CI"] !== "true";
 if (skip) console.warn(`Skipping the app's pin tests: ${REGISTRY_MISSING} (with CI=true they fail instead).`);
@@ -52,6 +53,9 @@ describe.skipIf(skip)("the app pins images by digest", () => {
       });
       const github = nock(API);
       await mockRepositoryRead(github, { fixtureDir: dir });
+      // The dashboard: none yet, so the scan opens it last (what it says is test/app/dashboard.test.ts's business).
+      mockDashboardRead(github);
+      mockDashboardCreate(github);
       mockPullRequestListings(github);
       const calls: [string, unknown][] = [];
       const record = (name: string) => (body: unknown) => calls.push([name, body]) > 0;

@@ -21,6 +21,7 @@ import {
   recordCalls,
   REPO,
   repositoryReadCalls,
+  type RepositoryReadOptions,
   scanReports,
   sign,
   startApp,
@@ -28,6 +29,7 @@ import {
   TREE_SHA,
   watchUnmatched,
 } from "./harness.js";
+import { DASHBOARD_CREATED, DASHBOARD_READ, mockDashboardCreate, mockDashboardRead } from "./dashboard-harness.js";
 
 const repoPath = `/repos/${OWNER}/${REPO}`;
 const golden = (name: string) => readFileSync(join(FIXTURES, "expected", name), "utf8");
@@ -105,6 +107,16 @@ function newLivenessPullCalls(pull: NewLivenessPull): Call[] {
   ];
 }
 
+/** Every scan here finds no dashboard issue and opens one; what it says is test/app/dashboard.test.ts's business. */
+async function mockScanRead(scope: nock.Scope, options: RepositoryReadOptions): Promise<void> {
+  await mockRepositoryRead(scope, options);
+  mockDashboardRead(scope);
+  mockDashboardCreate(scope);
+}
+
+/** The calls of a scan before it writes pull requests: the repository, the dashboard, the pull request listings. */
+const scanCalls = (options?: Parameters<typeof repositoryReadCalls>[0]): Call[] => [...repositoryReadCalls(options), DASHBOARD_READ, ...PULL_LISTING_CALLS];
+
 describe("pull requests over their lifetime", () => {
   let app: TestApp;
   let github: nock.Scope;
@@ -132,15 +144,15 @@ describe("pull requests over their lifetime", () => {
   };
 
   describe("pushes", () => {
-    it("a push to the default branch with nothing to fix makes the read calls only", async () => {
-      await mockRepositoryRead(github, { fixtureDir: fixture("clean") });
+    it("a push to the default branch with nothing to fix makes the read calls, and opens the dashboard", async () => {
+      await mockScanRead(github, { fixtureDir: fixture("clean") });
       mockPullRequestListings(github);
 
       await app.deliver("push", pushToMain());
 
       expectAllAnswered();
-      expect(calls).toEqual([...repositoryReadCalls(), ...PULL_LISTING_CALLS]);
-      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 0, pullRequests: {}, closed: [] }]);
+      expect(calls).toEqual([...scanCalls(), DASHBOARD_CREATED]);
+      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 0, pullRequests: {}, closed: [], dashboard: "created" }]);
     });
 
     it("a push to another branch, a tag or a deleted branch makes no call at all, not even for a token", async () => {
@@ -160,7 +172,7 @@ describe("pull requests over their lifetime", () => {
 
   describe("a fix merged some other way", () => {
     it("closes Shipshape's open pull request with a comment and deletes its branch", async () => {
-      await mockRepositoryRead(github, { fixtureDir: fixture("clean") });
+      await mockScanRead(github, { fixtureDir: fixture("clean") });
       mockPullRequestListings(github, { open: [livenessPull()] });
       github
         .post(`${repoPath}/issues/11/comments`)
@@ -174,17 +186,17 @@ describe("pull requests over their lifetime", () => {
 
       expectAllAnswered();
       expect(calls).toEqual([
-        ...repositoryReadCalls(),
-        ...PULL_LISTING_CALLS,
+        ...scanCalls(),
         [`POST ${repoPath}/issues/11/comments`, { body: OBSOLETE_COMMENT }],
         [`PATCH ${repoPath}/pulls/11`, { state: "closed", body: `${LIVENESS_BODY}\n<!-- shipshape:obsolete -->` }],
         [`DELETE ${refPath(LIVENESS)}`, undefined],
+        DASHBOARD_CREATED,
       ]);
-      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 0, pullRequests: {}, closed: [11] }]);
+      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 0, pullRequests: {}, closed: [11], dashboard: "created" }]);
     });
 
     it("proposes the fix again when the finding comes back after Shipshape closed its pull request", async () => {
-      await mockRepositoryRead(github, { fixtureDir: fixture("clean") });
+      await mockScanRead(github, { fixtureDir: fixture("clean") });
       mockPullRequestListings(github, { open: [livenessPull()] });
       let closingBody = "";
       github
@@ -199,7 +211,7 @@ describe("pull requests over their lifetime", () => {
 
       // The fix is reverted on main: the same finding, the same fingerprint. The pull request Shipshape closed is no "no" from people.
       calls.length = 0;
-      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing"), head: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA }, token: false });
+      await mockScanRead(github, { fixtureDir: fixture("probe-missing"), head: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA }, token: false });
       mockPullRequestListings(github, { closed: [livenessPull({ body: closingBody, closedAt: "2024-05-03T08:00:00Z", mergedAt: null })] });
       mockNewLivenessPull(github, { number: 13, tree: "70".repeat(20), commit: "c0".repeat(20), base: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA }, body: rebased(LIVENESS_BODY, MOVED_SHA) });
 
@@ -207,14 +219,14 @@ describe("pull requests over their lifetime", () => {
 
       expectAllAnswered();
       expect(calls).toEqual([
-        ...repositoryReadCalls({ head: MOVED_SHA, token: false }),
-        ...PULL_LISTING_CALLS,
+        ...scanCalls({ head: MOVED_SHA, token: false }),
         ...newLivenessPullCalls({ number: 13, tree: "70".repeat(20), commit: "c0".repeat(20), base: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA }, body: rebased(LIVENESS_BODY, MOVED_SHA) }),
+        DASHBOARD_CREATED,
       ]);
     });
 
     it("leaves alone a pull request a person opened from a shipshape/ branch", async () => {
-      await mockRepositoryRead(github, { fixtureDir: fixture("clean") });
+      await mockScanRead(github, { fixtureDir: fixture("clean") });
       mockPullRequestListings(github, {
         open: [pullRequestJson({ number: 21, branch: "shipshape/setup", title: "Add a Shipshape config", body: "Configures Shipshape for this repository.", user: PERSON })],
       });
@@ -222,27 +234,27 @@ describe("pull requests over their lifetime", () => {
       await app.deliver("push", pushToMain());
 
       expectAllAnswered();
-      expect(calls).toEqual([...repositoryReadCalls(), ...PULL_LISTING_CALLS]);
-      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 0, pullRequests: {}, closed: [] }]);
+      expect(calls).toEqual([...scanCalls(), DASHBOARD_CREATED]);
+      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 0, pullRequests: {}, closed: [], dashboard: "created" }]);
     });
   });
 
   describe("keeping open pull requests up to date", () => {
     it("writes nothing when the open pull requests were made on the same base for the same findings", async () => {
-      await mockRepositoryRead(github, { fixtureDir: fixture("repo") });
+      await mockScanRead(github, { fixtureDir: fixture("repo") });
       mockPullRequestListings(github, { open: [livenessPull(), privilegePull()] });
 
       await app.deliver("push", pushToMain());
 
       expectAllAnswered();
-      expect(calls).toEqual([...repositoryReadCalls(), ...PULL_LISTING_CALLS]);
+      expect(calls).toEqual([...scanCalls(), DASHBOARD_CREATED]);
       expect(scanReports(app)).toEqual([
-        { repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "unchanged", [PRIVILEGE]: "unchanged" }, closed: [] },
+        { repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "unchanged", [PRIVILEGE]: "unchanged" }, closed: [], dashboard: "created" },
       ]);
     });
 
     it("rebuilds each pull request's single commit on the new base when main moved, and opens none", async () => {
-      await mockRepositoryRead(github, { fixtureDir: fixture("repo"), head: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA } });
+      await mockScanRead(github, { fixtureDir: fixture("repo"), head: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA } });
       mockPullRequestListings(github, { open: [livenessPull(), privilegePull()] });
       const botCommit = (sha: string, title: string) => comparisonJson([{ sha, author: { login: BOT.login, type: "Bot" }, message: commitMessage(title) }]);
       github
@@ -274,8 +286,7 @@ describe("pull requests over their lifetime", () => {
       expectAllAnswered();
       const deployment = deploymentOf("repo");
       expect(calls).toEqual([
-        ...repositoryReadCalls({ head: MOVED_SHA }),
-        ...PULL_LISTING_CALLS,
+        ...scanCalls({ head: MOVED_SHA }),
         [`GET ${comparePath(LIVENESS)}?per_page=100`, undefined],
         [`POST ${repoPath}/git/trees`, { base_tree: MOVED_TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deployment}${LIVENESS_FIX}` }] }],
         [`POST ${repoPath}/git/commits`, { message: commitMessage(LIVENESS_TITLE), tree: "71".repeat(20), parents: [MOVED_SHA] }],
@@ -286,8 +297,9 @@ describe("pull requests over their lifetime", () => {
         [`POST ${repoPath}/git/commits`, { message: commitMessage(PRIVILEGE_TITLE), tree: "72".repeat(20), parents: [MOVED_SHA] }],
         [`PATCH ${refPath(PRIVILEGE)}`, { sha: "c2".repeat(20), force: true }],
         [`PATCH ${repoPath}/pulls/12`, { title: PRIVILEGE_TITLE, body: rebased(PRIVILEGE_BODY, MOVED_SHA) }],
+        DASHBOARD_CREATED,
       ]);
-      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "updated", [PRIVILEGE]: "updated" }, closed: [] }]);
+      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "updated", [PRIVILEGE]: "updated" }, closed: [], dashboard: "created" }]);
     });
   });
 
@@ -295,7 +307,7 @@ describe("pull requests over their lifetime", () => {
     const handsOffBody = `${LIVENESS_BODY}\n<!-- shipshape:hands-off -->`;
 
     it("makes Shipshape say so once, mark the pull request and write nothing to the branch", async () => {
-      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing"), head: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA } });
+      await mockScanRead(github, { fixtureDir: fixture("probe-missing"), head: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA } });
       mockPullRequestListings(github, { open: [livenessPull({ headSha: PERSON_COMMIT })] });
       github
         .get(comparePath(LIVENESS))
@@ -316,40 +328,40 @@ describe("pull requests over their lifetime", () => {
 
       expectAllAnswered();
       expect(calls).toEqual([
-        ...repositoryReadCalls({ head: MOVED_SHA }),
-        ...PULL_LISTING_CALLS,
+        ...scanCalls({ head: MOVED_SHA }),
         [`GET ${comparePath(LIVENESS)}?per_page=100`, undefined],
         [`POST ${repoPath}/issues/11/comments`, { body: HANDS_OFF_COMMENT }],
         [`PATCH ${repoPath}/pulls/11`, { body: handsOffBody }],
+        DASHBOARD_CREATED,
       ]);
-      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 1, pullRequests: { [LIVENESS]: "left-alone" }, closed: [] }]);
+      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 1, pullRequests: { [LIVENESS]: "left-alone" }, closed: [], dashboard: "created" }]);
     });
 
     it("makes no call about the pull request once it is marked, even when main moves or the finding goes away", async () => {
       const marked = livenessPull({ body: handsOffBody, headSha: PERSON_COMMIT });
-      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing"), head: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA } });
+      await mockScanRead(github, { fixtureDir: fixture("probe-missing"), head: { sha: MOVED_SHA, treeSha: MOVED_TREE_SHA } });
       mockPullRequestListings(github, { open: [marked] });
       await app.deliver("push", pushToMain(MOVED_SHA));
 
       expectAllAnswered();
-      expect(calls).toEqual([...repositoryReadCalls({ head: MOVED_SHA }), ...PULL_LISTING_CALLS]);
+      expect(calls).toEqual([...scanCalls({ head: MOVED_SHA }), DASHBOARD_CREATED]);
 
       // Fixed on main some other way: a pull request people own is theirs to close.
       calls.length = 0;
-      await mockRepositoryRead(github, { fixtureDir: fixture("clean"), token: false });
+      await mockScanRead(github, { fixtureDir: fixture("clean"), token: false });
       mockPullRequestListings(github, { open: [marked] });
       await app.deliver("push", pushToMain());
 
       expectAllAnswered();
-      expect(calls).toEqual([...repositoryReadCalls({ token: false }), ...PULL_LISTING_CALLS]);
+      expect(calls).toEqual([...scanCalls({ token: false }), DASHBOARD_CREATED]);
       expect(scanReports(app)).toEqual([
-        { repository: `${OWNER}/${REPO}`, findings: 1, pullRequests: { [LIVENESS]: "left-alone" }, closed: [] },
-        { repository: `${OWNER}/${REPO}`, findings: 0, pullRequests: {}, closed: [] },
+        { repository: `${OWNER}/${REPO}`, findings: 1, pullRequests: { [LIVENESS]: "left-alone" }, closed: [], dashboard: "created" },
+        { repository: `${OWNER}/${REPO}`, findings: 0, pullRequests: {}, closed: [], dashboard: "created" },
       ]);
     });
 
     it("does not touch the branch of a closed hands-off pull request while it holds the person's commits", async () => {
-      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing") });
+      await mockScanRead(github, { fixtureDir: fixture("probe-missing") });
       mockPullRequestListings(github, { closed: [livenessPull({ body: handsOffBody, headSha: PERSON_COMMIT, closedAt: "2024-05-04T08:00:00Z", mergedAt: null })] });
       github
         .post(`${repoPath}/git/trees`)
@@ -373,18 +385,18 @@ describe("pull requests over their lifetime", () => {
 
       expectAllAnswered();
       expect(calls).toEqual([
-        ...repositoryReadCalls(),
-        ...PULL_LISTING_CALLS,
+        ...scanCalls(),
         [`POST ${repoPath}/git/trees`, { base_tree: TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deploymentOf("probe-missing")}${LIVENESS_FIX}` }] }],
         [`POST ${repoPath}/git/commits`, { message: commitMessage(LIVENESS_TITLE), tree: "73".repeat(20), parents: [BASE_SHA] }],
         [`POST ${repoPath}/git/refs`, { ref: `refs/heads/${LIVENESS}`, sha: "c3".repeat(20) }],
         [`GET ${comparePath(LIVENESS)}?per_page=100`, undefined],
+        DASHBOARD_CREATED,
       ]);
-      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 1, pullRequests: { [LIVENESS]: "left-alone" }, closed: [] }]);
+      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 1, pullRequests: { [LIVENESS]: "left-alone" }, closed: [], dashboard: "created" }]);
     });
 
     it("proposes the fixes afresh once the person closed the pull request and deleted the branch, as the comment says", async () => {
-      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing") });
+      await mockScanRead(github, { fixtureDir: fixture("probe-missing") });
       mockPullRequestListings(github, { closed: [livenessPull({ body: handsOffBody, headSha: PERSON_COMMIT, closedAt: "2024-05-04T08:00:00Z", mergedAt: null })] });
       mockNewLivenessPull(github, { number: 14, tree: "73".repeat(20), commit: "c3".repeat(20) });
 
@@ -392,9 +404,9 @@ describe("pull requests over their lifetime", () => {
 
       expectAllAnswered();
       expect(calls).toEqual([
-        ...repositoryReadCalls(),
-        ...PULL_LISTING_CALLS,
+        ...scanCalls(),
         ...newLivenessPullCalls({ number: 14, tree: "73".repeat(20), commit: "c3".repeat(20) }),
+        DASHBOARD_CREATED,
       ]);
     });
   });
@@ -403,18 +415,18 @@ describe("pull requests over their lifetime", () => {
     const rejected = () => livenessPull({ closedAt: "2024-05-02T16:00:00Z", mergedAt: null });
 
     it("means the same fix is not proposed again", async () => {
-      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing") });
+      await mockScanRead(github, { fixtureDir: fixture("probe-missing") });
       mockPullRequestListings(github, { closed: [rejected()] });
 
       await app.deliver("push", pushToMain());
 
       expectAllAnswered();
-      expect(calls).toEqual([...repositoryReadCalls(), ...PULL_LISTING_CALLS]);
-      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 1, pullRequests: {}, closed: [] }]);
+      expect(calls).toEqual([...scanCalls(), DASHBOARD_CREATED]);
+      expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, findings: 1, pullRequests: {}, closed: [], dashboard: "created" }]);
     });
 
     it("does not stop a fix for a finding that changed since (another container)", async () => {
-      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing-renamed") });
+      await mockScanRead(github, { fixtureDir: fixture("probe-missing-renamed") });
       mockPullRequestListings(github, { closed: [rejected()] });
       github
         .post(`${repoPath}/git/trees`)
@@ -439,8 +451,7 @@ describe("pull requests over their lifetime", () => {
       expectAllAnswered();
       const body = golden("pr-liveness-probe-missing-storefront.md");
       expect(calls).toEqual([
-        ...repositoryReadCalls(),
-        ...PULL_LISTING_CALLS,
+        ...scanCalls(),
         [`POST ${repoPath}/git/trees`, { base_tree: TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deploymentOf("probe-missing-renamed")}${LIVENESS_FIX}` }] }],
         [`POST ${repoPath}/git/commits`, { message: commitMessage(LIVENESS_TITLE), tree: "74".repeat(20), parents: [BASE_SHA] }],
         [`POST ${repoPath}/git/refs`, { ref: `refs/heads/${LIVENESS}`, sha: "c4".repeat(20) }],
@@ -448,6 +459,7 @@ describe("pull requests over their lifetime", () => {
         [`PATCH ${refPath(LIVENESS)}`, { sha: "c4".repeat(20), force: true }],
         [`POST ${repoPath}/pulls`, { title: LIVENESS_TITLE, body, head: LIVENESS, base: "main", draft: true }],
         [`POST ${repoPath}/issues/15/labels`, { labels: ["shipshape", "reliability"] }],
+        DASHBOARD_CREATED,
       ]);
       // The new pull request is for the new finding only.
       const rejectedPrint = JSON.parse(/<!-- shipshape:(.*) -->/.exec(LIVENESS_BODY)?.[1] ?? "null").fingerprints as string[];
@@ -457,7 +469,7 @@ describe("pull requests over their lifetime", () => {
     });
 
     it("is told apart from a merged one: a finding that came back after its fix was merged is proposed again", async () => {
-      await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing") });
+      await mockScanRead(github, { fixtureDir: fixture("probe-missing") });
       mockPullRequestListings(github, { closed: [livenessPull({ closedAt: "2024-05-02T16:00:00Z", mergedAt: "2024-05-02T16:00:00Z" })] });
       mockNewLivenessPull(github, { number: 16, tree: "75".repeat(20), commit: "c5".repeat(20) });
 
@@ -465,29 +477,29 @@ describe("pull requests over their lifetime", () => {
 
       expectAllAnswered();
       expect(calls).toEqual([
-        ...repositoryReadCalls(),
-        ...PULL_LISTING_CALLS,
+        ...scanCalls(),
         ...newLivenessPullCalls({ number: 16, tree: "75".repeat(20), commit: "c5".repeat(20) }),
+        DASHBOARD_CREATED,
       ]);
     });
   });
 
   describe("limits", () => {
     it("opens no pull request beyond pullRequests.maxOpen", async () => {
-      await mockRepositoryRead(github, { fixtureDir: fixture("repo"), config: "pullRequests:\n  maxOpen: 1\n" });
+      await mockScanRead(github, { fixtureDir: fixture("repo"), config: "pullRequests:\n  maxOpen: 1\n" });
       mockPullRequestListings(github, { open: [privilegePull()] });
 
       await app.deliver("push", pushToMain());
 
       expectAllAnswered();
-      expect(calls).toEqual([...repositoryReadCalls({ config: true }), ...PULL_LISTING_CALLS]);
+      expect(calls).toEqual([...scanCalls({ config: true }), DASHBOARD_CREATED]);
       expect(scanReports(app)).toEqual([
-        { repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "limited", [PRIVILEGE]: "unchanged" }, closed: [] },
+        { repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "limited", [PRIVILEGE]: "unchanged" }, closed: [], dashboard: "created" },
       ]);
     });
 
     it("opens no pull request beyond pullRequests.maxPerHour, counting one opened and merged in the last hour", async () => {
-      await mockRepositoryRead(github, { fixtureDir: fixture("repo"), config: "pullRequests:\n  maxPerHour: 1\n" });
+      await mockScanRead(github, { fixtureDir: fixture("repo"), config: "pullRequests:\n  maxPerHour: 1\n" });
       const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString().replace(/\.\d+Z$/, "Z");
       mockPullRequestListings(github, {
         closed: [pullRequestJson({ number: 10, branch: "shipshape/image-tag-mutable", body: null, createdAt: minutesAgo(20), closedAt: minutesAgo(5), mergedAt: minutesAgo(5) })],
@@ -496,13 +508,13 @@ describe("pull requests over their lifetime", () => {
       await app.deliver("push", pushToMain());
 
       expectAllAnswered();
-      expect(calls).toEqual([...repositoryReadCalls({ config: true }), ...PULL_LISTING_CALLS]);
+      expect(calls).toEqual([...scanCalls({ config: true }), DASHBOARD_CREATED]);
       expect(scanReports(app)).toEqual([
-        { repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "limited", [PRIVILEGE]: "limited" }, closed: [] },
+        { repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "limited", [PRIVILEGE]: "limited" }, closed: [], dashboard: "created" },
       ]);
     });
     it("counts the pull requests it opens in the same scan against the limits", async () => {
-      await mockRepositoryRead(github, { fixtureDir: fixture("repo"), config: "pullRequests:\n  maxPerHour: 1\n" });
+      await mockScanRead(github, { fixtureDir: fixture("repo"), config: "pullRequests:\n  maxPerHour: 1\n" });
       mockPullRequestListings(github, {});
       mockNewLivenessPull(github, { number: 17, tree: "76".repeat(20), commit: "c6".repeat(20) });
 
@@ -510,12 +522,12 @@ describe("pull requests over their lifetime", () => {
 
       expectAllAnswered();
       expect(calls).toEqual([
-        ...repositoryReadCalls({ config: true }),
-        ...PULL_LISTING_CALLS,
+        ...scanCalls({ config: true }),
         ...newLivenessPullCalls({ number: 17, tree: "76".repeat(20), commit: "c6".repeat(20), fixture: "repo" }),
+        DASHBOARD_CREATED,
       ]);
       expect(scanReports(app)).toEqual([
-        { repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "opened", [PRIVILEGE]: "limited" }, closed: [] },
+        { repository: `${OWNER}/${REPO}`, findings: 2, pullRequests: { [LIVENESS]: "opened", [PRIVILEGE]: "limited" }, closed: [], dashboard: "created" },
       ]);
     });
   });
@@ -527,7 +539,7 @@ describe("pull requests over their lifetime", () => {
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
       // The first scan waits at its first call about the repository until the other pushes are in.
-      await mockRepositoryRead(github, {
+      await mockScanRead(github, {
         fixtureDir: fixture("clean"),
         hold: async () => {
           started();
@@ -535,7 +547,7 @@ describe("pull requests over their lifetime", () => {
         },
       });
       mockPullRequestListings(github);
-      await mockRepositoryRead(github, { fixtureDir: fixture("clean"), token: false });
+      await mockScanRead(github, { fixtureDir: fixture("clean"), token: false });
       mockPullRequestListings(github);
       const receive = (after: string) => {
         const body = JSON.stringify(pushToMain(after));
@@ -551,7 +563,7 @@ describe("pull requests over their lifetime", () => {
 
       expectAllAnswered();
       // In series: the second scan starts after the first one's last call.
-      expect(calls).toEqual([...repositoryReadCalls(), ...PULL_LISTING_CALLS, ...repositoryReadCalls({ token: false }), ...PULL_LISTING_CALLS]);
+      expect(calls).toEqual([...scanCalls(), DASHBOARD_CREATED, ...scanCalls({ token: false }), DASHBOARD_CREATED]);
       expect(scanReports(app)).toHaveLength(2);
     });
   });

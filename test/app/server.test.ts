@@ -9,6 +9,7 @@ import { freePort } from "./free-port.js";
 import { createShipshapeApp } from "../../src/app/index.js";
 import { ScanQueue } from "../../src/app/queue.js";
 import { CallLog, FULL_READ_CALLS, mockFullRead, secretsIn } from "./errors-harness.js";
+import { mockDashboardCreate } from "./dashboard-harness.js";
 import { API, BASE_SHA, FIXTURES, INSTALLATION, OWNER, REPO } from "./harness.js";
 
 const SECRET = "server-test-webhook-secret";
@@ -45,7 +46,7 @@ async function startServer(env: Partial<Record<(typeof ENV_KEYS)[number], string
     host: "127.0.0.1",
     port: await freePort(),
   });
-  await server.load(createShipshapeApp({ queue, registry: { offline: true } }));
+  await server.load(createShipshapeApp({ queue, registry: { offline: true }, schedule: "off" }));
   const http = await server.start();
   const { port } = http.address() as AddressInfo;
   expect(port).toBe(server.port);
@@ -142,6 +143,7 @@ describe("Probot's HTTP server with Shipshape loaded", () => {
       .post(`${repoPath}/git/refs`).reply(201, {})
       .post(`${repoPath}/pulls`, (pull: { head: string }) => heads.push(pull.head) > 0).reply(201, { number: 11 })
       .post(`${repoPath}/issues/11/labels`).reply(200, []);
+    mockDashboardCreate(github);
     const body = JSON.stringify(pushPayload());
 
     const response = await postWebhook(running.base, body, signature(body, SECRET));
@@ -158,6 +160,7 @@ describe("Probot's HTTP server with Shipshape loaded", () => {
       `POST ${repoPath}/git/refs`,
       `POST ${repoPath}/pulls`,
       `POST ${repoPath}/issues/11/labels`,
+      `POST ${repoPath}/issues`,
     ]);
     expect(heads).toEqual(["shipshape/liveness-probe-missing"]);
     expect(github.pendingMocks()).toEqual([]);
