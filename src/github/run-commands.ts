@@ -173,7 +173,9 @@ class DashboardEdits {
     const { octokit, repository } = this.site;
     if (issue && !this.changed) return issue.number;
     if (issue) {
-      await octokit.rest.issues.update({ ...repository, issue_number: issue.number, body: writeDashboardState(issue.body, state) });
+      // Forgetting the last scan makes the next scheduled sweep rescan, so the ignores take effect then.
+      const { lastScan: _, ...withoutLastScan } = state;
+      await octokit.rest.issues.update({ ...repository, issue_number: issue.number, body: writeDashboardState(issue.body, withoutLastScan) });
       return issue.number;
     }
     if (!this.changed) return undefined;

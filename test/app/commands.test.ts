@@ -510,7 +510,7 @@ describe("/shipshape commands in comments", () => {
       ]);
     });
 
-    it("ignore adds to the dashboard's metadata and keeps the rest of its body and state", async () => {
+    it("ignore adds to the dashboard's metadata, keeps the rest of its body, and forgets the last scan so the next sweep rescans", async () => {
       const before = { version: 1, lastScan: { sha: BASE_SHA, rules: "0123456789abcdef" }, ignores: [{ rule: "image-tag-mutable", by: "hubot" }] };
       mockStart();
       github
@@ -524,7 +524,7 @@ describe("/shipshape commands in comments", () => {
       await app.deliver("issue_comment", issueCommentEvent({ body: "/shipshape ignore run-as-non-root-missing" }));
 
       expectAllAnswered();
-      const after = { ...before, ignores: [...before.ignores, { rule: "run-as-non-root-missing", by: COMMENTER }] };
+      const after = { version: 1, ignores: [...before.ignores, { rule: "run-as-non-root-missing", by: COMMENTER }] };
       expect(calls).toEqual([
         ...START,
         DASHBOARD_LIST_CALL,
