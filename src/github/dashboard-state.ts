@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ActiveRule } from "../config/resolve.js";
 import type { GitHubClient, RepositoryName } from "./octokit.js";
+import { parseJsonObject } from "../json-object.js";
 
 /** The label of the one dashboard issue a repository has. */
 export const DASHBOARD_LABEL = "shipshape-dashboard";
@@ -104,14 +105,9 @@ export function ruleSetHash(rules: readonly ActiveRule[]): string {
 }
 
 function parseState(json: string): DashboardState | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) return undefined;
-  const { version, lastScan, ignores } = data as Record<string, unknown>;
+  const data = parseJsonObject(json);
+  if (!data) return undefined;
+  const { version, lastScan, ignores } = data;
   if (version !== 1) return undefined;
   const state: DashboardState = { version: 1, ignores: Array.isArray(ignores) ? ignores.filter(isIgnore).map(({ rule, path, by }) => ({ rule, by, ...(path !== undefined ? { path } : {}) })) : [] };
   if (typeof lastScan === "object" && lastScan !== null) {

@@ -6,6 +6,7 @@ import type { Rule } from "../rules/types.js";
 import { compareFindings, type Finding } from "../scan/finding.js";
 import { ROOT_GROUP_KEY, type FixGroup } from "./groups.js";
 import { plural } from "../report/plural.js";
+import { parseJsonObject } from "../json-object.js";
 
 /** What a pull request remembers about itself, in a hidden block at the end of its body. */
 export interface PullRequestMetadata {
@@ -116,14 +117,9 @@ export function readMetadata(body: string | null | undefined): PullRequestMetada
 }
 
 function parseMetadata(json: string): PullRequestMetadata | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) return undefined;
-  const { version, group, rules, fingerprints, baseSha } = data as Record<string, unknown>;
+  const data = parseJsonObject(json);
+  if (!data) return undefined;
+  const { version, group, rules, fingerprints, baseSha } = data;
   if (version !== 1 || typeof group !== "string" || typeof baseSha !== "string" || !isStringArray(rules) || !isStringArray(fingerprints)) return undefined;
   return { version, group, rules: [...rules], fingerprints: [...fingerprints], baseSha };
 }

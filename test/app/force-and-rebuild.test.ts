@@ -53,7 +53,6 @@ const PRIVILEGE_TITLE = "Disallow privilege escalation (privilege-escalation-all
 const LIVENESS_BODY = golden("pr-liveness-probe-missing.md");
 const PRIVILEGE_BODY = golden("pr-privilege-escalation-allowed.md");
 const LIVENESS_FIX = "          livenessProbe:\n            httpGet:\n              path: /readyz\n              port: http\n";
-const PRIVILEGE_FIX = "          securityContext:\n            allowPrivilegeEscalation: false\n";
 const HANDS_OFF = "<!-- shipshape:hands-off -->";
 const LIVENESS_HEAD = "1a".repeat(20);
 const PERSON_COMMIT = "3c".repeat(20);

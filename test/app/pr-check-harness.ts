@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { createTwoFilesPatch } from "diff";
 import nock from "nock";
@@ -66,18 +65,7 @@ export function checkRunRerequested(options: { appId: number; name: string; pull
 }
 
 /** The files of a fixture folder. */
-export function treeOf(dir: string): Tree {
-  const files: Tree = {};
-  const walk = (folder: string): void => {
-    for (const name of readdirSync(folder).sort()) {
-      const path = join(folder, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(dir, path).split("\\").join("/")] = readFileSync(path, "utf8");
-    }
-  };
-  walk(dir);
-  return files;
-}
+export { readTree as treeOf } from "../pins/helpers.js";
 
 /** A GitHub-style tarball (one top folder) of files. */
 export async function tarballOfTree(tree: Tree, sha: string): Promise<Buffer> {

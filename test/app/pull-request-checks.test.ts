@@ -3,7 +3,7 @@ import { join } from "node:path";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadRules } from "../../src/rules/load.js";
-import { API, OWNER, recordCalls, REPO, watchUnmatched, type Call, type TestApp } from "./harness.js";
+import { API, OWNER, recordCalls, REPO, watchUnmatched, type TestApp } from "./harness.js";
 import {
   APP_ID,
   BASE_SHA,

@@ -66,7 +66,6 @@ function snapshot(dir: string): Record<string, { bytes: string; mode: number; mt
   return files;
 }
 
-const DEPLOYMENT = readFileSync(join(PROJECT_ROOT, "test/fixtures/cli/fixable/apps/api/deployment.yaml"), "utf8");
 const SERVICE = readFileSync(join(PROJECT_ROOT, "test/fixtures/cli/fixable/apps/api/service.yaml"), "utf8");
 const CLEANUP = readFileSync(join(PROJECT_ROOT, "test/fixtures/cli/fixable/apps/jobs/cleanup.yaml"), "utf8");
 

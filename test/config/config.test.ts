@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, parseConfig } from "../../src/config/load.js";
 import { activeRules } from "../../src/config/resolve.js";
 import type { ConfigFile } from "../../src/config/types.js";
-import { catalog, scan, tempTree, thrown, yaml } from "../rules/helpers.js";
+import { catalog, tempTree, thrown, yaml } from "../rules/helpers.js";
 
 const ALL_IDS = catalog.map((rule) => rule.id);
 
