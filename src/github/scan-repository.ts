@@ -36,11 +36,6 @@ export interface RepositoryScanReport {
   dashboard?: DashboardOutcome;
 }
 
-/**
- * A scan of one repository's default branch, as the app runs it: read the
- * commit's tarball in memory, scan it, and bring Shipshape's pull requests in
- * line with what can be fixed. GitHub holds all the state.
- */
 export interface ScanRepositoryOptions {
   /** How registries are asked for digests. */
   registry?: RegistryClientOptions;
@@ -52,6 +47,13 @@ export interface ScanRepositoryOptions {
   rebuild?: string;
 }
 
+/**
+ * A scan of one repository's default branch, as the app runs it: read the
+ * commit's tarball in memory, scan it with what people ignored left out,
+ * bring Shipshape's pull requests in line with what can be fixed (when the
+ * repository's schedule allows), and bring the dashboard issue up to date.
+ * GitHub holds all the state.
+ */
 export async function scanRepository(
   octokit: GitHubClient,
   repository: RepositoryName,
@@ -107,10 +109,11 @@ export async function scanRepository(
   // …unless people asked for the fixes of its rule after all.
   const forced = new Set(options.forceRules ?? []);
   const proposable = scanned.findings.filter((finding) => forced.has(finding.rule) || !rejected.has(finding.fingerprint));
-  const context: SyncContext = { octokit, repository, defaultBranch, base, record, settings: pullRequestSettingsOf(config), opened: 0, ...(options.rebuild ? { rebuild: options.rebuild } : {}) };
+  const settings = pullRequestSettingsOf(config);
+  const numbers = new Map<string, number>();
+  const context: SyncContext = { octokit, repository, defaultBranch, base, record, settings, opened: 0, numbers, ...(options.rebuild ? { rebuild: options.rebuild } : {}) };
   const wantedBranches = new Set<string>();
   const texts = new Map<string, PullRequestText>();
-  context.numbers = new Map();
   for (const group of groupFixableFindings(proposable, context.settings.groupBy)) {
     const changeset = fixFindings(scanned.workspace, group.findings, { rules, settings: fixSettings, limits, digests });
     if (changeset.files.length === 0) continue;
@@ -140,7 +143,7 @@ export async function scanRepository(
         record,
         outcomes: report.pullRequests,
         texts,
-        numbers: context.numbers,
+        numbers,
         closed: report.closed,
         // The config's rules, before the ignores (they are kept beside lastScan in the same block).
         lastScan: lastScanOf({ sha: base.sha, rules: configRules, catalog, configFiles, heldBy: pullRequestsDue ? undefined : config.schedule }),
