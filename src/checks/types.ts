@@ -3,6 +3,9 @@ import type { DigestTable, ImageLookup } from "../pins/lookup.js";
 import type { ContainerRef } from "../model/pods.js";
 import type { ParsedFile } from "../model/parsed-file.js";
 import type { Resource } from "../model/resource.js";
+import type { FixSettings } from "../config/types.js";
+import type { Severity } from "../rules/types.js";
+import type { ParsedWorkspace } from "../scan/parse-workspace.js";
 
 /** What a check reports; the engine adds rule, severity, file and line/column. */
 export interface Hit {
@@ -46,6 +49,26 @@ export interface FileCheck extends CheckBase {
   run(file: ParsedFile, params: CheckParams): Hit[];
 }
 
-export type Check = ContainerCheck | ResourceCheck | FileCheck | ImageCheck;
+/** What a workspace check may need beyond the files: the time it judges at, and the repository's settings. */
+export interface CheckContext {
+  now: Date;
+  settings: FixSettings;
+}
+
+/** A hit of a workspace check: in which file, and on which object (its ignore annotation and exclusions apply; its fix edits it). */
+export interface WorkspaceHit extends Hit {
+  file: string;
+  resource?: Resource;
+  /** Overrides the rule's severity for this hit (certificate-expiring: high soon, medium later). */
+  severity?: Severity;
+}
+
+/** Sees every parsed file at once: for what spans files (a certificate and the Ingresses that use it). */
+export interface WorkspaceCheck extends CheckBase {
+  scope: "workspace";
+  run(workspace: ParsedWorkspace, params: CheckParams, context: CheckContext): WorkspaceHit[];
+}
+
+export type Check = ContainerCheck | ResourceCheck | FileCheck | ImageCheck | WorkspaceCheck;
 
 export const NO_PARAMS = { type: "object", additionalProperties: false, properties: {} } as const;

@@ -30,6 +30,7 @@ function buildProgram(version: string, setExitCode: (code: number) => void): Com
     .option("--rule <id>", "run only this rule (repeatable)", (id: string, ids: string[]) => [...ids, id], [] as string[])
     .option("--fix", "fix what can be fixed, in place (each file written atomically)")
     .option("--dry-run", "with --fix: print the changes as a unified diff instead of writing them")
+    .option("--now <time>", "judge certificates at this time (ISO 8601) instead of now; also SHIPSHAPE_NOW or `now:` in the config")
     .option("--offline", "never ask a container registry: pins and digest checks are reported as needing the network")
     .addOption(
       new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity").choices([...SEVERITIES, "none"]).default("high"),

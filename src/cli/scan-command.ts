@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import picocolors from "picocolors";
 import { loadConfig } from "../config/load.js";
+import { resolveNow } from "../config/now.js";
 import { activeRules } from "../config/resolve.js";
 import { DEFAULT_LIMITS, fixSettingsOf } from "../config/types.js";
 import { writeFileAtomically } from "../delivery/atomic-write.js";
@@ -41,6 +42,8 @@ export interface ScanCommandOptions {
   dryRun?: boolean;
   /** Never ask a registry: pins and digest checks report that they need the network. */
   offline?: boolean;
+  /** The time certificates are judged at (ISO 8601). */
+  now?: string;
 }
 
 /** `shipshape scan [DIR]`; resolves to the exit code: 0 clean, 1 findings at or above --fail-on. */
@@ -53,7 +56,8 @@ export async function runScanCommand(dir: string, options: ScanCommandOptions, c
   const fixSettings = fixSettingsOf(config);
   const limits = { ...DEFAULT_LIMITS, ...config.limits };
   const progress = progressReporter();
-  let scanned = scanDirectory({ root, rules, ignorePaths: config.ignorePaths, limits, fixSettings, onProgress: progress.update });
+  const now = resolveNow({ flag: options.now, env: process.env["SHIPSHAPE_NOW"], config: config.now });
+  let scanned = scanDirectory({ root, rules, ignorePaths: config.ignorePaths, limits, fixSettings, onProgress: progress.update, now });
   progress.done();
   let digests: DigestTable | undefined;
   // Offline, pins are looked up all the same, so the report says which ones need the network.
@@ -80,7 +84,7 @@ export async function runScanCommand(dir: string, options: ScanCommandOptions, c
       import("../delivery/local.js"),
       import("../report/fix-summary.js"),
     ]);
-    const changeset = fixFindings(scanned.workspace, scanned.findings, { rules, settings: fixSettings, limits, ...(digests ? { digests } : {}) });
+    const changeset = fixFindings(scanned.workspace, scanned.findings, { rules, settings: fixSettings, limits, now, ...(digests ? { digests } : {}) });
     process.stderr.write(formatFixSummary(changeset, options.dryRun === true, colorsFor(process.stderr)));
     result = { ...scanned, findings: findingsAfter(scanned.findings, changeset) };
     if (options.dryRun) {

@@ -10,18 +10,33 @@ export interface ExcludeEntry {
 
 export type RuleSetting = "off" | Severity | { enabled?: boolean; severity?: Severity; exclude?: ExcludeEntry[] };
 
+export interface CertificateSettings {
+  expiringHighDays: number;
+  expiringMediumDays: number;
+  maxLeafDays: number;
+  /** Go durations, as cert-manager writes them. */
+  maxDuration: string;
+  renewBefore: string;
+  issuer?: { kind?: "ClusterIssuer" | "Issuer"; name: string };
+  pins?: string[];
+}
+
+export const DEFAULT_CERTIFICATE_SETTINGS: CertificateSettings = { expiringHighDays: 14, expiringMediumDays: 30, maxLeafDays: 398, maxDuration: "2160h", renewBefore: "720h" };
+
 /** Where a pin goes for an image written in a manifest that a kustomization lists. */
 export type PinPlace = "kustomization" | "manifest";
 
 export interface FixSettings {
   probes: { httpPath?: string };
   images: { pinIn: PinPlace };
+  certificates: CertificateSettings;
   resources: { requests: { cpu: string | number; memory: string }; memoryLimitFactor: number };
 }
 
 export const DEFAULT_FIX_SETTINGS: FixSettings = {
   probes: {},
   images: { pinIn: "kustomization" },
+  certificates: DEFAULT_CERTIFICATE_SETTINGS,
   resources: { requests: { cpu: "100m", memory: "128Mi" }, memoryLimitFactor: 2 },
 };
 
@@ -41,7 +56,11 @@ export interface ConfigFile {
   checks?: Partial<CheckSettings>;
   /** Cron expressions (UTC): when pull requests may be opened or updated. */
   schedule?: string | string[];
+  /** The time certificates are judged at (ISO 8601), for reproducible runs. */
+  now?: string;
+  certificates?: Partial<CertificateSettings>;
 }
+
 
 export interface CheckSettings {
   failOn: Severity | "none";
@@ -79,6 +98,7 @@ export function fixSettingsOf(config: ConfigFile): FixSettings {
   return {
     probes: { ...DEFAULT_FIX_SETTINGS.probes, ...config.fixes?.probes },
     images: { ...DEFAULT_FIX_SETTINGS.images, ...config.fixes?.images },
+    certificates: { ...DEFAULT_CERTIFICATE_SETTINGS, ...config.certificates },
     resources: {
       requests: { ...DEFAULT_FIX_SETTINGS.resources.requests, ...resources?.requests },
       memoryLimitFactor: resources?.memoryLimitFactor ?? DEFAULT_FIX_SETTINGS.resources.memoryLimitFactor,

@@ -14,7 +14,7 @@ import { NO_DIGESTS, type DigestTable } from "../pins/lookup.js";
 import type { RuleContext } from "../scan/scan.js";
 import type { FileRole } from "../workspace/roles.js";
 import { ALREADY_PINNED, pinImage } from "./image-pin.js";
-import type { ContainerFix, DataChange } from "./types.js";
+import type { ContainerFix, DataChange, FixPlanResult, ResourceFix } from "./types.js";
 import { FIXES } from "./registry.js";
 import { verifyFix } from "./verify.js";
 import { groupBy } from "../group-by.js";
@@ -25,6 +25,8 @@ export interface FixOptions {
   limits: Limits;
   /** What the look-up step found; image pins without a digest here are skipped with the reason. */
   digests?: DigestTable;
+  /** The time the scan judged certificates at, so rescans judge alike. Default: now. */
+  now?: Date;
 }
 
 /**
@@ -43,7 +45,7 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
     // Per container, in the rules' fix order; otherwise as found.
     .sort((a, b) => compareTargets(a.finding, b.finding) || orderOf(a.finding) - orderOf(b.finding) || a.index - b.index)
     .map(({ finding }) => finding);
-  const analysis: AnalysisOptions = { rules: options.rules, settings: options.settings, limits: options.limits, context: ruleContextOf(workspace, options.digests) };
+  const analysis: AnalysisOptions = { rules: options.rules, settings: options.settings, limits: options.limits, context: ruleContextOf(workspace, options.digests, options.now) };
   for (const [path, fileFindings] of groupBy(candidates, fixedFileOf)) {
     const original = workspace.files.find((file) => file.path === path);
     if (!original) continue;
@@ -95,10 +97,10 @@ function compareTargets(a: Finding, b: Finding): number {
  * The rest of the workspace as a one-file rescan needs it: charts with their templates, base values files,
  * the kustomizations listing manifests (as they were before this run's fixes), digests.
  */
-function ruleContextOf(workspace: ParsedWorkspace, digests: DigestTable = NO_DIGESTS): RuleContext {
+function ruleContextOf(workspace: ParsedWorkspace, digests: DigestTable = NO_DIGESTS, now = new Date()): RuleContext {
   const byPath = new Map(workspace.files.map((file) => [file.path, file]));
   const documentsOf = (file: ParsedFile) => file.documents;
-  return { images: { charts: chartsOf(workspace.files, documentsOf), file: (path) => byPath.get(path), owners: kustomizeOwners(workspace.files, documentsOf) }, digests };
+  return { images: { charts: chartsOf(workspace.files, documentsOf), file: (path) => byPath.get(path), owners: kustomizeOwners(workspace.files, documentsOf) }, digests, now };
 }
 
 /** The file a finding's fix edits: where it was found, or the kustomization an image pin goes into. */
@@ -112,7 +114,12 @@ function fixOne(state: FileState, finding: Finding, active: ActiveRule, file: { 
   const ruleFix = active.rule.fix;
   const fix = ruleFix ? FIXES.get(ruleFix.name) : undefined;
   if (!ruleFix || !fix) return { reason: "no fix applies" };
-  const edit = fix.scope === "image" ? pinImage(state, finding, analysis.context.digests ?? NO_DIGESTS) : editContainer(state, finding, fix, ruleFix.params, analysis.settings);
+  const edit =
+    fix.scope === "image"
+      ? pinImage(state, finding, analysis.context.digests ?? NO_DIGESTS)
+      : fix.scope === "resource"
+        ? editResource(state, finding, fix, ruleFix.params, analysis.settings)
+        : editContainer(state, finding, fix, ruleFix.params, analysis.settings);
   if ("reason" in edit || "done" in edit) return edit;
   const next = analyseFile(file.path, file.role, edit.text, analysis);
   const verdict = verifyFix(state, next, edit.document, edit.changes, finding);
@@ -144,20 +151,31 @@ interface PlannedEdit {
   missingPin?: (next: FileState) => string | undefined;
 }
 
-/** A container fix, planned on the container as it is in the current text and written with the YAML editor. */
+/** A container fix, planned on the container as it is in the current text. */
 function editContainer(state: FileState, finding: Finding, fix: ContainerFix, params: Record<string, unknown>, settings: FixSettings): PlannedEdit | { reason: string } {
   if (!finding.target) return { reason: "no fix applies" };
-  const { document, path } = finding.target;
-  const container = state.container(document, path);
+  const container = state.container(finding.target.document, finding.target.path);
   if (!container) return { reason: "the container could not be found again in the file" };
-  const planned = fix.plan(container, params, settings);
+  return writePlan(state.text, finding.target.document, fix.plan(container, params, settings));
+}
+
+/** A fix of one object (an Ingress, a cert-manager Certificate), planned on the object as it is in the current text. */
+function editResource(state: FileState, finding: Finding, fix: ResourceFix, params: Record<string, unknown>, settings: FixSettings): PlannedEdit | { reason: string } {
+  if (!finding.target) return { reason: "no fix applies" };
+  const resource = state.resource(finding.target.document, finding.target.path);
+  if (!resource) return { reason: "the object could not be found again in the file" };
+  return writePlan(state.text, finding.target.document, fix.plan(resource, params, settings));
+}
+
+/** A planned fix written with the YAML editor, value by value. */
+function writePlan(text: string, document: number, planned: FixPlanResult): PlannedEdit | { reason: string } {
   if (!planned.ok) return { reason: planned.reason };
-  let text = state.text;
+  let edited = text;
   for (const change of planned.plan.changes) {
-    const edited = setIn(text, document, change.path, change.value);
-    if (!edited.ok) return { reason: edited.reason };
-    text = edited.text;
+    const result = setIn(edited, document, change.path, change.value);
+    if (!result.ok) return { reason: result.reason };
+    edited = result.text;
   }
-  const { explanation, risk, risky } = planned.plan;
-  return { text, document, changes: planned.plan.changes, explanation, risk, risky };
+  const { changes, explanation, risk, risky } = planned.plan;
+  return { text: edited, document, changes, explanation, risk, risky };
 }

@@ -6,6 +6,7 @@ import { templatesReadDigest } from "../images/helm-template-reads.js";
 import { siteKeys } from "../images/site-keys.js";
 import type { ImageReferenceSite } from "../images/site.js";
 import type { ContainerRef } from "../model/pods.js";
+import type { Resource } from "../model/resource.js";
 import { containersOf, CONTAINER_LISTS, podSpecOf } from "../model/pods.js";
 import type { Finding } from "../scan/finding.js";
 import { parseWorkspace } from "../scan/parse-workspace.js";
@@ -20,6 +21,7 @@ export interface FileState {
   data: PlainValue[];
   findings: Finding[];
   container(document: number, path: readonly (string | number)[]): ContainerRef | undefined;
+  resource(document: number, path: readonly (string | number)[]): Resource | undefined;
   /** The image reference written at the place `key` (see siteKeys) names. */
   imageSite(key: string): ImageReferenceSite | undefined;
   /** Every image reference in the file, in file order. */
@@ -56,6 +58,7 @@ export function analyseFile(path: string, role: FileRole, text: string, options:
     problems: (file?.problems ?? []).map((problem) => problem.message.replace(/line \d+/g, "line N")),
     data: (file?.documents ?? []).map((document) => toPlain(document.root)),
     findings: runRules(workspace, options.rules, options.settings, options.context),
+    resource: (document, resourcePath) => workspace.resources.find((candidate) => candidate.document === document && samePath(candidate.path, resourcePath)),
     container: (document, containerPath) =>
       containers.find((candidate) => candidate.pod.resource.document === document && samePath(candidate.path, containerPath)),
     imageSite: (key) => sitesByKey().get(key),

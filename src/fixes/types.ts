@@ -2,6 +2,7 @@ import type { FixSettings } from "../config/types.js";
 import type { NodePath } from "../model/paths.js";
 import type { PlainValue } from "../edit/render.js";
 import type { ContainerRef } from "../model/pods.js";
+import type { Resource } from "../model/resource.js";
 
 /** One value to set, by its path from the document root. */
 export interface DataChange {
@@ -35,4 +36,12 @@ export interface ImageFix {
   paramsSchema: object;
 }
 
-export type Fix = ContainerFix | ImageFix;
+/** Fixes one Kubernetes object (an Ingress, a cert-manager Certificate): values set by path from the document root. */
+export interface ResourceFix {
+  name: string;
+  scope: "resource";
+  paramsSchema: object;
+  plan(resource: Resource, params: Record<string, unknown>, settings: FixSettings): FixPlanResult;
+}
+
+export type Fix = ContainerFix | ImageFix | ResourceFix;

@@ -22,6 +22,7 @@ import { listShipshapePullRequests } from "./pull-requests.js";
 import { readRepositoryConfig, type ConfigFileRead } from "./repository-config.js";
 import { lastScanOf } from "./scan-inputs.js";
 import { readTarball } from "./tarball.js";
+import { resolveNow } from "../config/now.js";
 
 export interface RepositoryScanReport {
   repository: string;
@@ -96,10 +97,11 @@ export async function scanRepository(
     const githubToken = options.registry?.offline || operatorToken ? undefined : await installationToken(octokit);
     return createRegistryClient({ ...registryOptionsOf(config.registries), ...(githubToken ? { githubToken } : {}), ...options.registry });
   };
-  const { scanned, digests, problems } = await runLookupStep(scanFiles(files, { rules, limits, fixSettings }), { rules, fixSettings, client, fixing: true });
+  const now = options.now ?? new Date();
+  const certificatesNow = resolveNow({ env: process.env["SHIPSHAPE_NOW"], config: config.now }, now);
+  const { scanned, digests, problems } = await runLookupStep(scanFiles(files, { rules, limits, fixSettings, now: certificatesNow }), { rules, fixSettings, client, fixing: true });
   report.findings = scanned.findings.length;
 
-  const now = options.now ?? new Date();
   // Outside the repository's `schedule` its pull requests are listed (for the dashboard) but left as they are.
   const pullRequestsDue = scheduleAllows(config.schedule, now);
   if (!pullRequestsDue) report.pullRequestsHeld = "outside schedule";
@@ -115,7 +117,7 @@ export async function scanRepository(
   const wantedBranches = new Set<string>();
   const texts = new Map<string, PullRequestText>();
   for (const group of groupFixableFindings(proposable, context.settings.groupBy)) {
-    const changeset = fixFindings(scanned.workspace, group.findings, { rules, settings: fixSettings, limits, digests });
+    const changeset = fixFindings(scanned.workspace, group.findings, { rules, settings: fixSettings, limits, digests, now: scanned.now });
     if (changeset.files.length === 0) continue;
     wantedBranches.add(group.branch);
     const text = pullRequestText({ group, changeset, rules: catalog, repository, baseSha: base.sha, defaultBranch });

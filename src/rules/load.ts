@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { Ajv } from "ajv";
 import { load as loadYaml } from "js-yaml";
 import { CHECKS } from "../checks/registry.js";
+import type { Check } from "../checks/types.js";
 import { FIXES } from "../fixes/registry.js";
+import type { Fix } from "../fixes/types.js";
 import { packageRoot } from "../package-root.js";
 import { describeSchemaErrors } from "../schema-errors.js";
 import type { Rule } from "./types.js";
@@ -46,6 +48,10 @@ function normalise(rule: Rule): Rule {
   return rule.fix ? { ...rule, check, fix: { ...rule.fix, params: rule.fix.params ?? {} } } : { ...rule, check };
 }
 
+/** Which checks' findings each kind of fix can fix: a resource fix edits the object a resource or workspace check reported. */
+const FIXABLE_SCOPES: Record<Fix["scope"], readonly Check["scope"][]> = { container: ["container"], image: ["image"], resource: ["resource", "workspace"] };
+const FIX_SUBJECTS: Record<Fix["scope"], string> = { container: "containers", image: "image references", resource: "objects" };
+
 function implementationProblems(ajv: Ajv, rule: Rule): string[] {
   const check = CHECKS.get(rule.check.name);
   if (!check) return [`check.name: no check named "${rule.check.name}" (known: ${[...CHECKS.keys()].join(", ")})`];
@@ -53,7 +59,9 @@ function implementationProblems(ajv: Ajv, rule: Rule): string[] {
   if (rule.fix) {
     const fix = FIXES.get(rule.fix.name);
     if (!fix) problems.push(`fix.name: no fix named "${rule.fix.name}" (known: ${[...FIXES.keys()].join(", ")})`);
-    else if (check.scope !== fix.scope) problems.push(`fix.name: "${rule.fix.name}" fixes ${fix.scope === "image" ? "image references" : "containers"}, but check "${check.name}" does not report on them`);
+    else if (!FIXABLE_SCOPES[fix.scope].includes(check.scope)) {
+      problems.push(`fix.name: "${rule.fix.name}" fixes ${FIX_SUBJECTS[fix.scope]}, but check "${check.name}" does not report on them`);
+    }
     else problems.push(...paramsProblems(ajv, fix.paramsSchema, rule.fix.params, "fix.params"));
   }
   return problems;

@@ -1,7 +1,8 @@
 import type { ActiveRule } from "../config/resolve.js";
 import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS, type FixSettings, type Limits } from "../config/types.js";
 import { CHECKS } from "../checks/registry.js";
-import type { Hit } from "../checks/types.js";
+import type { CheckContext, Hit } from "../checks/types.js";
+import type { Severity } from "../rules/types.js";
 import { FIXES } from "../fixes/registry.js";
 import { groupBy } from "../group-by.js";
 import { findImageReferences, type ImageContext } from "../images/find-references.js";
@@ -31,6 +32,8 @@ export interface ScanOptions {
   fixSettings?: FixSettings;
   /** Called as files are parsed, for progress display. */
   onProgress?: (done: number, total: number) => void;
+  /** The time certificates are judged at. Default: now. */
+  now?: Date;
 }
 
 /** What rules may need beyond the files themselves. */
@@ -41,6 +44,8 @@ export interface RuleContext {
   digests?: DigestTable;
   /** Told of every tag an active check needs looked up (image-digest-outdated). */
   wantLookup?: (lookup: ImageLookup) => void;
+  /** The time certificates are judged at. Default: now. */
+  now?: Date;
 }
 
 export interface ScanResult {
@@ -51,6 +56,8 @@ export interface ScanResult {
   workspace: ParsedWorkspace;
   /** Tags that active checks need looked up before they can judge (see rescanWithDigests). */
   lookups: ImageLookup[];
+  /** The time the scan judged certificates at. */
+  now: Date;
 }
 
 /** Scans a folder: read, parse, run every active rule, filter, sort. Never throws on bad input. */
@@ -65,30 +72,37 @@ export function scanFiles(files: readonly WorkspaceFile[], options: Omit<ScanOpt
   const workspace = parseWorkspace(files, limits, (done) => options.onProgress?.(done, files.length));
   const lookups = new Map<string, ImageLookup>();
   const wantLookup = (lookup: ImageLookup) => lookups.set(JSON.stringify(lookup), lookup);
-  const findings = runRules(workspace, options.rules, options.fixSettings, { wantLookup });
-  return { findings, stats: statsOf(workspace), workspace, lookups: [...lookups.values()] };
+  const now = options.now ?? new Date();
+  const findings = runRules(workspace, options.rules, options.fixSettings, { wantLookup, now });
+  return { findings, stats: statsOf(workspace), workspace, lookups: [...lookups.values()], now };
 }
 
 /** The scan's findings once the look-up step has found digests: checks that need them judge, pins that cannot be made say why. */
 export function rescanWithDigests(scanned: ScanResult, rules: readonly ActiveRule[], fixSettings: FixSettings | undefined, digests: DigestTable): ScanResult {
-  return { ...scanned, findings: runRules(scanned.workspace, rules, fixSettings, { digests }) };
+  return { ...scanned, findings: runRules(scanned.workspace, rules, fixSettings, { digests, now: scanned.now }) };
 }
 
 export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[], fixSettings: FixSettings = DEFAULT_FIX_SETTINGS, context: RuleContext = {}): Finding[] {
   const filesByPath = new Map(workspace.files.map((file) => [file.path, file]));
   const findings: Finding[] = [];
   /** `container` is the container itself for container checks, or just its name for image sites. */
-  const emit: Emit = (active, file, hit, resource, subject, image) => {
+  const emit: Emit = (active, file, hit, resource, subject, image, severity) => {
     const { line, column } = file.lines.position(hit.offset);
     const identity = resource ? { kind: resource.kind, name: resource.name, namespace: resource.namespace } : undefined;
     const container = typeof subject === "string" ? undefined : subject;
     const containerName = typeof subject === "string" ? subject : subject?.name;
     const lookup = image ? lookupOfSite(image.site) : undefined;
-    const fixability = image ? imageFixabilityOf(active, image.site, image.place, lookup ? context.digests?.get(lookupKey(lookup)) : undefined) : fixabilityOf(active, container, fixSettings);
+    const fix = active.rule.fix ? FIXES.get(active.rule.fix.name) : undefined;
+    const fixability = image
+      ? imageFixabilityOf(active, image.site, image.place, lookup ? context.digests?.get(lookupKey(lookup)) : undefined)
+      : fix?.scope === "resource"
+        ? resourceFixabilityOf(active, resource, fixSettings)
+        : fixabilityOf(active, container, fixSettings);
+    const target = container ? container.path : fix?.scope === "resource" ? resource?.path : undefined;
     const pinIn = image && !image.place.overridden ? image.place.pinIn : undefined;
     findings.push({
       rule: active.rule.id,
-      severity: active.severity,
+      severity: severity ?? active.severity,
       file: file.path,
       line,
       column,
@@ -96,7 +110,7 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
       resource: identity,
       container: containerName,
       ...fixability,
-      ...(container && resource ? { target: { document: resource.document, path: container.path } } : {}),
+      ...(target && resource ? { target: { document: resource.document, path: target } } : {}),
       ...(image ? { image: { site: image.key, ...(lookup ? { lookup } : {}), ...(pinIn ? { pinIn } : {}) } } : {}),
       fingerprint: fingerprintOf([active.rule.id, file.path, identity?.kind, identity?.namespace, identity?.name, containerName, hit.detail]),
     });
@@ -120,7 +134,7 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
     for (const active of rules) {
       const check = CHECKS.get(active.rule.check.name);
       const kinds = active.rule.appliesTo.kinds;
-      if (!check || check.scope === "file" || check.scope === "image" || (kinds && !kinds.includes(resource.kind))) continue;
+      if (!check || (check.scope !== "resource" && check.scope !== "container") || (kinds && !kinds.includes(resource.kind))) continue;
       if (isIgnored(ignored, active.rule.id) || active.isExcluded(facts)) continue;
       const params = active.rule.check.params;
       if (check.scope === "resource") {
@@ -133,6 +147,7 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
     }
   }
   runImageRules(workspace, rules, filesByPath, emit, context, fixSettings);
+  runWorkspaceRules(workspace, rules, filesByPath, emit, { now: context.now ?? new Date(), settings: fixSettings });
   return uniqueFingerprints(findings.sort(compareFindings));
 }
 
@@ -143,7 +158,24 @@ type Emit = (
   resource?: Resource,
   subject?: ContainerRef | string,
   image?: { site: ImageReferenceSite; key: string; place: PinPlace },
+  severity?: Severity,
 ) => void;
+
+/** Workspace checks see every file at once; the object a hit is on brings its ignore annotation and exclusions. */
+function runWorkspaceRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[], filesByPath: ReadonlyMap<string, ParsedFile>, emit: Emit, context: CheckContext): void {
+  for (const active of rules) {
+    const check = CHECKS.get(active.rule.check.name);
+    if (check?.scope !== "workspace") continue;
+    for (const hit of check.run(workspace, active.rule.check.params, context)) {
+      const file = filesByPath.get(hit.file);
+      if (!file) continue;
+      const { resource } = hit;
+      const facts = { kind: resource?.kind, name: resource?.name, namespace: resource?.namespace, path: hit.file };
+      if ((resource && isIgnored(ignoredRules(resource, podSpecOf(resource)), active.rule.id)) || active.isExcluded(facts)) continue;
+      emit(active, file, hit, resource, undefined, undefined, hit.severity);
+    }
+  }
+}
 
 /**
  * Image rules look at every image reference, wherever it is written. Kinds
@@ -210,6 +242,14 @@ function fixabilityOf(active: ActiveRule, container: ContainerRef | undefined, s
     }
   }
   return { fixable: true };
+}
+
+/** A finding on an object is fixable when its rule's fix can be planned for that object. */
+function resourceFixabilityOf(active: ActiveRule, resource: Resource | undefined, settings: FixSettings): Pick<Finding, "fixable" | "notFixableReason"> {
+  const fix = active.rule.fix ? FIXES.get(active.rule.fix.name) : undefined;
+  if (fix?.scope !== "resource" || !resource || !active.rule.fix) return { fixable: false };
+  const planned = fix.plan(resource, active.rule.fix.params, settings);
+  return planned.ok ? { fixable: true } : { fixable: false, notFixableReason: planned.reason };
 }
 
 /**
