@@ -1,3 +1,6 @@
+import { certificateDurationFix } from "./certificate-duration.js";
+import { certificateRenewBeforeFix } from "./certificate-renew-before.js";
+import { ingressTlsFix } from "./ingress-tls.js";
 import { probeFix } from "./probe.js";
 import { resourcesFix } from "./resources.js";
 import { securityContextFix } from "./security-context.js";
@@ -7,4 +10,4 @@ import type { Fix, ImageFix } from "./types.js";
 export const imagePinFix: ImageFix = { name: "image-pin", scope: "image", paramsSchema: { type: "object", additionalProperties: false, properties: {} } };
 
 /** Every built-in fix, by the name rules use in `fix.name`. */
-export const FIXES: ReadonlyMap<string, Fix> = new Map([probeFix, resourcesFix, securityContextFix, imagePinFix].map((fix) => [fix.name, fix]));
+export const FIXES: ReadonlyMap<string, Fix> = new Map([probeFix, resourcesFix, securityContextFix, imagePinFix, certificateDurationFix, certificateRenewBeforeFix, ingressTlsFix].map((fix) => [fix.name, fix]));

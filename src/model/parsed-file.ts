@@ -17,6 +17,8 @@ export class ParsedFile {
     readonly text: string,
     readonly documents: readonly YamlDocument[],
     readonly problems: readonly FileProblem[],
+    /** The bytes of a certificate or key file that is not text (DER). */
+    readonly binary?: Buffer,
   ) {}
 
   /** Built on first use: most files of a clean repository never need one. */

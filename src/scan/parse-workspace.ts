@@ -21,7 +21,7 @@ export function parseWorkspace(files: readonly WorkspaceFile[], limits: YamlLimi
     }
     const text = file.text ?? "";
     if (!isYamlRole(file.role)) {
-      parsed.push(new ParsedFile(file.path, file.role, text, [], []));
+      parsed.push(new ParsedFile(file.path, file.role, text, [], [], file.binary));
       return;
     }
     const { documents, problems } = composeYaml(text, limits);

@@ -172,7 +172,9 @@ function runWorkspaceRules(workspace: ParsedWorkspace, rules: readonly ActiveRul
       const { resource } = hit;
       const facts = { kind: resource?.kind, name: resource?.name, namespace: resource?.namespace, path: hit.file };
       if ((resource && isIgnored(ignoredRules(resource, podSpecOf(resource)), active.rule.id)) || active.isExcluded(facts)) continue;
-      emit(active, file, hit, resource, undefined, undefined, hit.severity);
+      // A severity the config sets for the rule replaces the check's own (certificate-expiring's tiers).
+      const configured = active.severity !== active.rule.severity;
+      emit(active, file, hit, resource, undefined, undefined, configured ? active.severity : hit.severity);
     }
   }
 }

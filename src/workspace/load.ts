@@ -12,6 +12,8 @@ export interface WorkspaceFile {
   text?: string;
   /** Why the file was not read (too large, binary, unreadable). */
   unreadable?: string;
+  /** The bytes of a certificate or key file that holds binary data (DER), for the certificate rules. */
+  binary?: Buffer;
 }
 
 export interface LoadOptions {
@@ -69,6 +71,7 @@ function readFile(tree: WorkspaceTree, path: string, chartRoot: string | undefin
       return { path, role, size, unreadable: `file is ${formatBytes(size)}, over the ${formatBytes(maxFileBytes)} limit (limits.maxFileBytes); it was not scanned` };
     }
     const bytes = tree.read(path);
+    if (role === "pem" && isDer(bytes)) return { path, role, size, binary: bytes };
     if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
       return { path, role, size, unreadable: "file holds binary data (a NUL byte), not text; it was not scanned" };
     }
@@ -78,6 +81,16 @@ function readFile(tree: WorkspaceTree, path: string, chartRoot: string | undefin
     const code = (error as NodeJS.ErrnoException).code ?? "error";
     return { path, role, size, unreadable: `file could not be read (${code}); it was not scanned` };
   }
+}
+
+/**
+ * A DER certificate or key: binary, though not always with a NUL byte. It
+ * starts with a SEQUENCE whose length takes 1 to 4 more bytes (0x30 0x81…
+ * 0x84); in UTF-8 text, "0" is never followed by such a continuation byte.
+ */
+function isDer(bytes: Buffer): boolean {
+  const second = bytes[1] ?? 0;
+  return bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0) || (bytes[0] === 0x30 && second >= 0x81 && second <= 0x84);
 }
 
 export function formatBytes(bytes: number): string {

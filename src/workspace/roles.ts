@@ -16,7 +16,8 @@ export type FileRole =
 
 const KUSTOMIZATION_NAMES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 const LOCKFILE_NAMES = new Set(["package-lock.json", "npm-shrinkwrap.json"]);
-const PEM_EXTENSIONS = /\.(pem|crt|cer)$/i;
+/** Certificate and key files, PEM or DER. */
+const PEM_EXTENSIONS = /\.(pem|crt|cer|der|key)$/i;
 const YAML_EXTENSION = /\.ya?ml$/i;
 /** Helm values files at a chart's top level: `values.yaml`, `values-prod.yaml`, `values.prod.yaml`, `prod.values.yaml`, `prod-values.yaml`. */
 export const HELM_VALUES_FILE = /^(?:values(?:[-.][^/]*)?|[^/]+[-.]values)\.ya?ml$/i;

@@ -56,12 +56,36 @@ const refPath = (branch: string) => `${repoPath}/git/refs/${encodeURIComponent(`
 const livenessPull = (fields: Partial<Parameters<typeof pullRequestJson>[0]> = {}) =>
   pullRequestJson({ number: 11, branch: LIVENESS, title: LIVENESS_TITLE, body: LIVENESS_BODY, headSha: LIVENESS_HEAD, draft: true, ...fields });
 
-const RULE_LIST =
-  "`image-digest-missing`, `image-digest-outdated`, `image-reference-invalid`, `image-tag-mutable`, `liveness-probe-missing`, `memory-limit-missing`, `parse-error`, `privilege-escalation-allowed`, `readiness-probe-missing`, `resource-requests-missing`, `run-as-non-root-missing`";
+const RULE_LIST = [
+  "certificate-expired",
+  "certificate-expiring",
+  "certificate-invalid",
+  "certificate-lifetime-too-long",
+  "certificate-renewal-window",
+  "image-digest-missing",
+  "image-digest-outdated",
+  "image-reference-invalid",
+  "image-tag-mutable",
+  "ingress-tls-missing",
+  "liveness-probe-missing",
+  "memory-limit-missing",
+  "parse-error",
+  "private-key-committed",
+  "privilege-escalation-allowed",
+  "readiness-probe-missing",
+  "resource-requests-missing",
+  "run-as-non-root-missing",
+  "spki-pin-mismatch",
+]
+  .map((id) => `\`${id}\``)
+  .join(", ");
 const FIXABLE_RULES = [
+  "certificate-lifetime-too-long",
+  "certificate-renewal-window",
   "image-digest-missing",
   "image-digest-outdated",
   "image-tag-mutable",
+  "ingress-tls-missing",
   "liveness-probe-missing",
   "memory-limit-missing",
   "privilege-escalation-allowed",

@@ -7,23 +7,31 @@ const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "ut
 
 describe("shipshape rules", () => {
   // image-digest-outdated is off unless the config turns it on, but `rules` lists the whole catalog.
-  it("lists all 11 rules, one a line, with severity, category, title and whether they are fixable", () => {
+  it("lists all 19 rules, one a line, with severity, category, title and whether they are fixable", () => {
     const result = runCliCached(["rules"]);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe(
       [
-        "image-digest-missing          medium    supply-chain   Image is not pinned by digest  (fixable)",
-        "image-digest-outdated         low       supply-chain   Image uses an outdated digest  (fixable)",
-        "image-reference-invalid       high      supply-chain   Image reference is not valid",
-        "image-tag-mutable             high      supply-chain   Image uses a mutable tag  (fixable)",
-        "liveness-probe-missing        medium    reliability    Container has no liveness probe  (fixable)",
-        "memory-limit-missing          medium    resources      Container has no memory limit  (fixable)",
-        "parse-error                   high      configuration  File cannot be read as configuration",
-        "privilege-escalation-allowed  high      security       Container allows privilege escalation  (fixable)",
-        "readiness-probe-missing       high      reliability    Container has no readiness probe  (fixable)",
-        "resource-requests-missing     medium    resources      Container has no CPU or memory request  (fixable)",
-        "run-as-non-root-missing       medium    security       Container may run as root  (fixable)",
+        "certificate-expired            critical  reliability    Certificate has expired",
+        "certificate-expiring           high      reliability    Certificate expires soon",
+        "certificate-invalid            high      reliability    Certificate cannot be read",
+        "certificate-lifetime-too-long  medium    security       Certificate is not short-lived  (fixable)",
+        "certificate-renewal-window     medium    reliability    Certificate is not renewed in time  (fixable)",
+        "image-digest-missing           medium    supply-chain   Image is not pinned by digest  (fixable)",
+        "image-digest-outdated          low       supply-chain   Image uses an outdated digest  (fixable)",
+        "image-reference-invalid        high      supply-chain   Image reference is not valid",
+        "image-tag-mutable              high      supply-chain   Image uses a mutable tag  (fixable)",
+        "ingress-tls-missing            high      security       Ingress has no TLS  (fixable)",
+        "liveness-probe-missing         medium    reliability    Container has no liveness probe  (fixable)",
+        "memory-limit-missing           medium    resources      Container has no memory limit  (fixable)",
+        "parse-error                    high      configuration  File cannot be read as configuration",
+        "private-key-committed          critical  security       Private key is committed unencrypted",
+        "privilege-escalation-allowed   high      security       Container allows privilege escalation  (fixable)",
+        "readiness-probe-missing        high      reliability    Container has no readiness probe  (fixable)",
+        "resource-requests-missing      medium    resources      Container has no CPU or memory request  (fixable)",
+        "run-as-non-root-missing        medium    security       Container may run as root  (fixable)",
+        "spki-pin-mismatch              high      reliability    SPKI pin matches no certificate",
         "",
       ].join("\n"),
     );
@@ -35,6 +43,14 @@ describe("shipshape rules", () => {
       .split("\n")
       .map((line) => line.split(/\s+/).slice(0, 2));
     expect(Object.fromEntries(pairs)).toEqual({
+      "certificate-expired": "critical",
+      "certificate-expiring": "high",
+      "certificate-invalid": "high",
+      "certificate-lifetime-too-long": "medium",
+      "certificate-renewal-window": "medium",
+      "ingress-tls-missing": "high",
+      "private-key-committed": "critical",
+      "spki-pin-mismatch": "high",
       "liveness-probe-missing": "medium",
       "readiness-probe-missing": "high",
       "image-tag-mutable": "high",

@@ -46,6 +46,14 @@ const CATALOG = readdirSync(RULES_DIR)
 
 /** Per rule: SARIF default level (critical/high → error, medium → warning, low → note) and tags. */
 const EXPECTED_RULES: Record<string, { level: string; tags: string[]; name: string }> = {
+  "certificate-expired": { level: "error", tags: ["shipshape", "reliability"], name: "CertificateExpired" },
+  "certificate-expiring": { level: "error", tags: ["shipshape", "reliability"], name: "CertificateExpiring" },
+  "certificate-invalid": { level: "error", tags: ["shipshape", "reliability"], name: "CertificateInvalid" },
+  "certificate-lifetime-too-long": { level: "warning", tags: ["shipshape", "security"], name: "CertificateLifetimeTooLong" },
+  "certificate-renewal-window": { level: "warning", tags: ["shipshape", "reliability"], name: "CertificateRenewalWindow" },
+  "ingress-tls-missing": { level: "error", tags: ["shipshape", "security"], name: "IngressTlsMissing" },
+  "private-key-committed": { level: "error", tags: ["shipshape", "security"], name: "PrivateKeyCommitted" },
+  "spki-pin-mismatch": { level: "error", tags: ["shipshape", "reliability"], name: "SpkiPinMismatch" },
   "image-digest-missing": { level: "warning", tags: ["shipshape", "supply-chain", "security"], name: "ImageDigestMissing" },
   "image-digest-outdated": { level: "note", tags: ["shipshape", "supply-chain", "security"], name: "ImageDigestOutdated" },
   "image-reference-invalid": { level: "error", tags: ["shipshape", "supply-chain", "security"], name: "ImageReferenceInvalid" },

@@ -119,7 +119,7 @@ describe("activeRules", () => {
 
   it("runs every rule at its own severity by default, except the rules that are off until named", () => {
     expect(summary({})).toEqual(catalog.filter((rule) => rule.id !== "image-digest-outdated").map((rule) => `${rule.id}:${rule.severity}`));
-    expect(ALL_IDS).toHaveLength(11);
+    expect(ALL_IDS).toHaveLength(19);
   });
 
   it("runs an off-by-default rule when the config sets it (a severity, an object) or --rule names it, and never with `off`", () => {
@@ -146,14 +146,22 @@ describe("activeRules", () => {
       "cfg.yml",
     );
     expect(summary(config)).toEqual([
+      "certificate-expired:critical",
+      "certificate-expiring:high",
+      "certificate-invalid:high",
+      "certificate-lifetime-too-long:medium",
+      "certificate-renewal-window:medium",
       "image-digest-missing:critical",
       "image-reference-invalid:high",
       "image-tag-mutable:low",
+      "ingress-tls-missing:high",
       "memory-limit-missing:medium",
+      "private-key-committed:critical",
       "privilege-escalation-allowed:high",
       "readiness-probe-missing:high",
       "resource-requests-missing:medium",
       "run-as-non-root-missing:medium",
+      "spki-pin-mismatch:high",
     ]);
   });
 

@@ -73,21 +73,24 @@ function written(result: FixPlanResult): unknown {
 }
 
 describe("the catalog's fixes", () => {
-  it("registers exactly the probe, resources and security-context fixes", () => {
-    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context", "image-pin"]);
+  it("registers exactly the probe, resources, security-context, image-pin, certificate and Ingress TLS fixes", () => {
+    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context", "image-pin", "certificate-duration", "certificate-renew-before", "ingress-tls"]);
     expect(FIXES.get("probe")).toBe(probeFix);
     expect(FIXES.get("resources")).toBe(resourcesFix);
     expect(FIXES.get("security-context")).toBe(securityContextFix);
   });
 
-  it("gives nine rules a fix, each with its order and parameters", () => {
+  it("gives twelve rules a fix, each with its order and parameters", () => {
     const fixes = loadRules()
       .filter((rule) => rule.fix !== undefined)
       .map((rule) => [rule.id, rule.fix]);
     expect(fixes).toEqual([
+      ["certificate-lifetime-too-long", { name: "certificate-duration", params: {} }],
+      ["certificate-renewal-window", { name: "certificate-renew-before", params: {} }],
       ["image-digest-missing", { name: "image-pin", params: {} }],
       ["image-digest-outdated", { name: "image-pin", params: {} }],
       ["image-tag-mutable", { name: "image-pin", params: {} }],
+      ["ingress-tls-missing", { name: "ingress-tls", params: {} }],
       ["liveness-probe-missing", { name: "probe", order: 10, params: { probe: "livenessProbe" } }],
       ["memory-limit-missing", { name: "resources", order: 21, params: { fields: ["limits.memory"] } }],
       ["privilege-escalation-allowed", { name: "security-context", order: 31, params: { field: "allowPrivilegeEscalation", value: false } }],

@@ -291,18 +291,27 @@ describe("pullRequestText: titles", () => {
 
   it("derives an action from every catalog rule title, and falls back for titles it cannot read", () => {
     expect(CATALOG.map((rule) => [rule.id, actionOf(rule.title)])).toEqual([
+      // Only rules with a fix open pull requests: the others' fallbacks are never a title.
+      ["certificate-expired", "Fix: certificate has expired"],
+      ["certificate-expiring", "Fix: certificate expires soon"],
+      ["certificate-invalid", "Fix: certificate cannot be read"],
+      ["certificate-lifetime-too-long", "Ensure certificates are short-lived"],
+      ["certificate-renewal-window", "Ensure certificates are renewed in time"],
       ["image-digest-missing", "Ensure images are pinned by digest"],
       ["image-digest-outdated", "Replace outdated digests"],
       // "Image reference is not valid": the subject is two words, which no pattern reads, so it falls back.
       ["image-reference-invalid", "Fix: image reference is not valid"],
       ["image-tag-mutable", "Replace mutable tags"],
+      ["ingress-tls-missing", "Add TLS"],
       ["liveness-probe-missing", "Add liveness probes"],
       ["memory-limit-missing", "Add memory limits"],
       ["parse-error", "Fix: file cannot be read as configuration"],
+      ["private-key-committed", "Fix: private key is committed unencrypted"],
       ["privilege-escalation-allowed", "Disallow privilege escalation"],
       ["readiness-probe-missing", "Add readiness probes"],
       ["resource-requests-missing", "Add CPU or memory requests"],
       ["run-as-non-root-missing", "Ensure containers do not run as root"],
+      ["spki-pin-mismatch", "Fix: SPKI pin matches no certificate"],
     ]);
     expect(actionOf("Namespace has no network policy")).toBe("Add network policies");
     expect(actionOf("Pod lacks resource limits.")).toBe("Add resource limits");

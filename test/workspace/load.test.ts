@@ -137,6 +137,17 @@ describe("loadWorkspace limits and binary files", () => {
     expect(load()).toEqual([{ path: "blob.yaml", role: "yaml", size: 4, unreadable: "file holds binary data (a NUL byte), not text; it was not scanned" }]);
   });
 
+  it("keeps the bytes of a binary certificate or key file (DER) for the certificate rules, NUL byte or not", () => {
+    write("certs/root.der", Buffer.from([0x30, 0x82, 0x00, 0x01]));
+    write("certs/leaf.crt", Buffer.from([0x30, 0x82, 0x01, 0x02]));
+    write("certs/ca.pem", "0\u00e9 is text\n");
+    expect(load()).toEqual([
+      { path: "certs/ca.pem", role: "pem", size: 12, text: "0\u00e9 is text\n" },
+      { path: "certs/leaf.crt", role: "pem", size: 4, binary: Buffer.from([0x30, 0x82, 0x01, 0x02]) },
+      { path: "certs/root.der", role: "pem", size: 4, binary: Buffer.from([0x30, 0x82, 0x00, 0x01]) },
+    ]);
+  });
+
   it("only sniffs the first 8000 bytes for NUL", () => {
     write("late.yaml", Buffer.concat([Buffer.alloc(8000, 0x61), Buffer.from([0])]));
     const [file] = load();

@@ -22,6 +22,8 @@ describe("roleFromPath outside a Helm chart", () => {
     ["certs/ca.pem", "pem"],
     ["tls.crt", "pem"],
     ["tls.CER", "pem"],
+    ["certs/root.der", "pem"],
+    ["certs/tls.key", "pem"],
     ["deploy/app.yaml", "yaml"],
     ["deploy/app.yml", "yaml"],
     ["UPPER.YAML", "yaml"],

@@ -1,0 +1,50 @@
+import { DAY_MS, parseGoDuration } from "../config/go-duration.js";
+import { getMap, getPair, isScalar, type YamlScalar } from "../yaml/nodes.js";
+import type { Resource } from "./resource.js";
+
+/** What cert-manager issues when a Certificate sets no duration: 90 days. */
+export const CERT_MANAGER_DEFAULT_DURATION_MS = 90 * DAY_MS;
+
+/** A cert-manager Certificate (cert-manager.io/v1, its alphas and betas, and the old certmanager.k8s.io group). */
+export function isCertManagerCertificate(resource: Pick<Resource, "apiVersion" | "kind">): boolean {
+  return resource.kind === "Certificate" && (resource.apiVersion.startsWith("cert-manager.io/") || resource.apiVersion.startsWith("certmanager.k8s.io/"));
+}
+
+/** A duration field as written: its text, its value (undefined when Go would refuse it), and its scalar, to point at. */
+export interface WrittenDuration {
+  text: string;
+  ms: number | undefined;
+  node: YamlScalar;
+}
+
+/** A percentage field (`renewBeforePercentage`) as written. */
+export interface WrittenPercentage {
+  text: string;
+  value: number | undefined;
+  node: YamlScalar;
+}
+
+/** A Certificate's lifetime and renewal settings; each is undefined when it is not written (or null). */
+export interface CertificateTiming {
+  duration: WrittenDuration | undefined;
+  renewBefore: WrittenDuration | undefined;
+  renewBeforePercentage: WrittenPercentage | undefined;
+}
+
+export function certificateTiming(resource: Resource): CertificateTiming {
+  const spec = getMap(resource.node, "spec");
+  const scalar = (key: string): YamlScalar | undefined => {
+    const value = getPair(spec, key)?.value;
+    return isScalar(value) && value.value !== null ? value : undefined;
+  };
+  const duration = (key: string): WrittenDuration | undefined => {
+    const node = scalar(key);
+    return node ? { text: node.text, ms: parseGoDuration(node.text), node } : undefined;
+  };
+  const percentage = scalar("renewBeforePercentage");
+  return {
+    duration: duration("duration"),
+    renewBefore: duration("renewBefore"),
+    renewBeforePercentage: percentage ? { text: percentage.text, value: typeof percentage.value === "number" ? percentage.value : undefined, node: percentage } : undefined,
+  };
+}
