@@ -14,6 +14,8 @@ interface Reference {
   namespace: string | undefined;
   name: string;
   use: string;
+  /** An Ingress's `spec.tls[].secretName`: the controller serves the Secret's certificate. */
+  servesTls?: true;
 }
 
 /** A Kustomize generator that builds a Secret or ConfigMap from files. */
@@ -27,7 +29,12 @@ export interface CertificateUses {
   /** Who uses what is written at `place`, sorted: `Ingress shop/storefront (shop.example.com)`, `Deployment shop/web (volume tls)`. */
   usesOf(place: CertificatePlace): string[];
   /** The Secrets and ConfigMaps an object reads (volumes, env, TLS), to match its pins against their certificates. */
-  readBy(resource: Resource): Omit<Reference, "use">[];
+  readBy(resource: Resource): Omit<Reference, "use" | "servesTls">[];
+  /**
+   * The Ingresses whose `spec.tls` names the Secret object holding `place`, in file order (path, document,
+   * place in the document); none for certificates elsewhere (files, ConfigMaps, Helm values).
+   */
+  tlsIngressesOf(place: CertificatePlace): Resource[];
 }
 
 const found = new WeakMap<ParsedWorkspace, CertificateUses>();
@@ -42,6 +49,7 @@ export function certificateUses(workspace: ParsedWorkspace): CertificateUses {
     if (made.length > 0) references.set(resource, made);
   }
   const all = [...references.values()].flat();
+  const tlsReferrers = [...references].flatMap(([resource, made]) => made.filter((reference) => reference.servesTls).map((reference) => ({ resource, reference })));
   const generators = workspace.files.filter((file) => file.role === "kustomization").flatMap((file) => generatorsOf(file.path, file.documents[0]?.root));
   const usersOf = (target: Omit<Reference, "use">): string[] =>
     all.filter((reference) => reference.kind === target.kind && reference.name === target.name && sameNamespace(reference.namespace, target.namespace)).map((reference) => reference.use);
@@ -59,6 +67,14 @@ export function certificateUses(workspace: ParsedWorkspace): CertificateUses {
     readBy(resource) {
       return (references.get(resource) ?? []).map(({ kind, namespace, name }) => ({ kind, namespace, name }));
     },
+    tlsIngressesOf(place) {
+      const secret = place.resource;
+      if (secret?.kind !== "Secret" || secret.apiVersion !== "v1") return [];
+      const serving = tlsReferrers
+        .filter(({ reference }) => reference.name === secret.name && sameNamespace(reference.namespace, secret.namespace))
+        .map(({ resource }) => resource);
+      return [...new Set(serving)].sort(compareObjects);
+    },
   };
   found.set(workspace, uses);
   return uses;
@@ -66,6 +82,20 @@ export function certificateUses(workspace: ParsedWorkspace): CertificateUses {
 
 function sameNamespace(a: string | undefined, b: string | undefined): boolean {
   return a === undefined || b === undefined || a === b;
+}
+
+/** File order: by path, then document, then place in the document. */
+function compareObjects(a: Resource, b: Resource): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.document !== b.document) return a.document - b.document;
+  // Inside a List: items in their order.
+  for (let index = 0; index < Math.min(a.path.length, b.path.length); index += 1) {
+    const [left, right] = [a.path[index], b.path[index]];
+    if (left === right) continue;
+    if (typeof left === "number" && typeof right === "number") return left - right;
+    return String(left) < String(right) ? -1 : 1;
+  }
+  return a.path.length - b.path.length;
 }
 
 function sortedUnique(items: readonly string[]): string[] {
@@ -77,13 +107,13 @@ function referencesOf(resource: Resource): Reference[] {
   const object = describeObject(resource);
   const namespace = resource.namespace;
   const references: Reference[] = [];
-  const add = (kind: Reference["kind"], name: string | undefined, use: string, inNamespace = namespace) => {
-    if (name) references.push({ kind, namespace: inNamespace, name, use });
+  const add = (kind: Reference["kind"], name: string | undefined, use: string, inNamespace = namespace, servesTls = false) => {
+    if (name) references.push({ kind, namespace: inNamespace, name, use, ...(servesTls ? { servesTls: true as const } : {}) });
   };
   if (isIngress(resource)) {
     for (const tls of seqItems(getIn(resource.node, ["spec", "tls"])).filter(isMap)) {
       const hosts = seqItems(get(tls, "hosts")).flatMap((host) => (isScalar(host) && host.value !== null ? [host.text] : []));
-      add("Secret", getText(tls, "secretName"), hosts.length > 0 ? `${object} (${hosts.join(", ")})` : object);
+      add("Secret", getText(tls, "secretName"), hosts.length > 0 ? `${object} (${hosts.join(", ")})` : object, namespace, true);
     }
     // ingress-nginx client-certificate authentication: "namespace/name" of the Secret with ca.crt.
     const clientCa = getText(getMap(getMap(resource.node, "metadata"), "annotations"), "nginx.ingress.kubernetes.io/auth-tls-secret");

@@ -61,6 +61,12 @@ export interface WorkspaceHit extends Hit {
   resource?: Resource;
   /** Overrides the rule's severity for this hit (certificate-expiring: high soon, medium later). */
   severity?: Severity;
+  /**
+   * The object the rule's fix edits when it is not the one the hit is on, in this file or another
+   * (certificate-expiring: the Ingress that serves the Secret's certificate). The hit's own object
+   * still brings its ignore annotation and exclusions.
+   */
+  fixOn?: Resource;
 }
 
 /** Sees every parsed file at once: for what spans files (a certificate and the Ingresses that use it). */

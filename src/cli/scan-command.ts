@@ -111,11 +111,15 @@ function emit(report: string, output: string | undefined): void {
 
 /**
  * The findings once the changeset is applied: changed files as rescanned, the rest as they were, less the
- * findings fixed in another file (an image pinned in the kustomization that lists its manifest).
+ * findings fixed in another file (an image pinned in the kustomization that lists its manifest). A finding
+ * whose fix in another file leaves it for people to finish (cert-manager took over its Secret) stays, no
+ * longer fixable, as a rescan would find it.
  */
 function findingsAfter(findings: readonly Finding[], changeset: Changeset): Finding[] {
   const changed = new Set(changeset.files.map((file) => file.path));
-  const fixedElsewhere = new Set(changeset.applied.filter((fix) => fix.file !== fix.finding.file).map((fix) => fix.finding.fingerprint));
-  const kept = findings.filter((finding) => !changed.has(finding.file));
+  const elsewhere = changeset.applied.filter((fix) => fix.file !== fix.finding.file);
+  const fixedElsewhere = new Set(elsewhere.filter((fix) => fix.resolvesFinding !== false).map((fix) => fix.finding.fingerprint));
+  const steppedElsewhere = new Set(elsewhere.filter((fix) => fix.resolvesFinding === false).map((fix) => fix.finding.fingerprint));
+  const kept = findings.filter((finding) => !changed.has(finding.file)).map((finding) => (steppedElsewhere.has(finding.fingerprint) ? { ...finding, fixable: false } : finding));
   return [...kept, ...changeset.files.flatMap((file) => file.findingsAfter)].filter((finding) => !fixedElsewhere.has(finding.fingerprint)).sort(compareFindings);
 }

@@ -10,6 +10,8 @@ export interface AppliedFix {
   explanation: string;
   risk: string;
   risky: boolean;
+  /** false: the fix is a step people finish (see "Check before merging"), and the finding stays until they do. */
+  resolvesFinding?: false;
 }
 
 export interface SkippedFix {

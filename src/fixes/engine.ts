@@ -52,6 +52,8 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
     let state = analyseFile(path, original.role, original.text, analysis);
     const fixIds: string[] = [];
     const skipped: SkippedFix[] = [];
+    // Objects an edit that leaves its finding was made on (cert-manager taking a Secret over), by fix and object.
+    const steppedOn = new Set<string>();
     for (const finding of fileFindings) {
       const skip = (reason: string) => skipped.push({ rule: finding.rule, file: finding.file, finding, reason });
       if (!finding.fixable) {
@@ -60,7 +62,11 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
       }
       // An earlier fix in this file may already have taken care of it (a finding fixed in another file is not in this one's).
       if (finding.file === path && !state.findings.some((current) => isSameFinding(current, finding))) continue;
-      const outcome = fixOne(state, finding, rulesById.get(finding.rule) as ActiveRule, { path, role: original.role }, analysis);
+      const active = rulesById.get(finding.rule) as ActiveRule;
+      // …or made the very edit it needs, which left it in place too (a second expiring certificate of one Secret).
+      const step = stepKey(finding, active);
+      if (step !== undefined && steppedOn.has(step)) continue;
+      const outcome = fixOne(state, finding, active, { path, role: original.role }, analysis);
       if ("done" in outcome) continue;
       if ("reason" in outcome) {
         skip(outcome.reason);
@@ -69,6 +75,7 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
       state = outcome.state;
       fixIds.push(outcome.applied.id);
       changeset.applied.push(outcome.applied);
+      if (outcome.applied.resolvesFinding === false && step !== undefined) steppedOn.add(step);
     }
     // Report what was left where it now is in the new text, in the order it is written.
     const final = state;
@@ -103,9 +110,15 @@ function ruleContextOf(workspace: ParsedWorkspace, digests: DigestTable = NO_DIG
   return { images: { charts: chartsOf(workspace.files, documentsOf), file: (path) => byPath.get(path), owners: kustomizeOwners(workspace.files, documentsOf) }, digests, now };
 }
 
-/** The file a finding's fix edits: where it was found, or the kustomization an image pin goes into. */
+/** The file a finding's fix edits: where it was found, the kustomization an image pin goes into, or the file of the object its check names. */
 function fixedFileOf(finding: Finding): string {
-  return finding.image?.pinIn?.file ?? finding.file;
+  return finding.image?.pinIn?.file ?? finding.targetFile ?? finding.file;
+}
+
+/** The fix and the object it edits, for a finding whose fix edits another object than the one it is on. */
+function stepKey(finding: Finding, active: ActiveRule): string | undefined {
+  if (finding.targetFile === undefined || !finding.target) return undefined;
+  return JSON.stringify([active.rule.fix?.name, finding.target.document, finding.target.path]);
 }
 
 type FixOutcome = { state: FileState; applied: AppliedFix } | typeof ALREADY_PINNED | { reason: string };
@@ -121,8 +134,9 @@ function fixOne(state: FileState, finding: Finding, active: ActiveRule, file: { 
         ? editResource(state, finding, fix, ruleFix.params, analysis.settings)
         : editContainer(state, finding, fix, ruleFix.params, analysis.settings);
   if ("reason" in edit || "done" in edit) return edit;
+  const resolvesFinding = !("resolvesFinding" in edit) || edit.resolvesFinding !== false;
   const next = analyseFile(file.path, file.role, edit.text, analysis);
-  const verdict = verifyFix(state, next, edit.document, edit.changes, finding);
+  const verdict = verifyFix(state, next, edit.document, edit.changes, finding, { resolvesFinding });
   if (!verdict.ok) return { reason: `the fix was dropped: ${verdict.reason}` };
   const missingPin = edit.missingPin?.(next);
   if (missingPin !== undefined) return { reason: `the fix was dropped: ${missingPin}` };
@@ -136,6 +150,7 @@ function fixOne(state: FileState, finding: Finding, active: ActiveRule, file: { 
       explanation: edit.explanation,
       risk: edit.risk,
       risky: edit.risky,
+      ...(resolvesFinding ? {} : { resolvesFinding: false as const }),
     },
   };
 }
@@ -147,6 +162,8 @@ interface PlannedEdit {
   explanation: string;
   risk: string;
   risky: boolean;
+  /** false: the finding stays after the edit (see FixPlan). */
+  resolvesFinding?: false;
   /** Image pins: why the edited file does not carry the pin, if it does not. */
   missingPin?: (next: FileState) => string | undefined;
 }
@@ -159,12 +176,15 @@ function editContainer(state: FileState, finding: Finding, fix: ContainerFix, pa
   return writePlan(state.text, finding.target.document, fix.plan(container, params, settings));
 }
 
-/** A fix of one object (an Ingress, a cert-manager Certificate), planned on the object as it is in the current text. */
+/**
+ * A fix of one object (an Ingress, a cert-manager Certificate), planned on the object as it is in the current text:
+ * the finding's own, or the one its check named (in `targetFile`, the file being fixed).
+ */
 function editResource(state: FileState, finding: Finding, fix: ResourceFix, params: Record<string, unknown>, settings: FixSettings): PlannedEdit | { reason: string } {
   if (!finding.target) return { reason: "no fix applies" };
   const resource = state.resource(finding.target.document, finding.target.path);
   if (!resource) return { reason: "the object could not be found again in the file" };
-  return writePlan(state.text, finding.target.document, fix.plan(resource, params, settings));
+  return writePlan(state.text, finding.target.document, fix.plan(resource, params, settings, { file: finding.file, resource: finding.resource }));
 }
 
 /** A planned fix written with the YAML editor, value by value. */
@@ -176,6 +196,6 @@ function writePlan(text: string, document: number, planned: FixPlanResult): Plan
     if (!result.ok) return { reason: result.reason };
     edited = result.text;
   }
-  const { changes, explanation, risk, risky } = planned.plan;
-  return { text: edited, document, changes, explanation, risk, risky };
+  const { changes, explanation, risk, risky, resolvesFinding } = planned.plan;
+  return { text: edited, document, changes, explanation, risk, risky, ...(resolvesFinding === false ? { resolvesFinding } : {}) };
 }

@@ -1,3 +1,4 @@
+import { ingressIssuerAnnotation } from "../model/cert-manager.js";
 import { ingressRuleHosts, isIngress, listInSentence } from "../model/ingress.js";
 import { getMap, getText } from "../yaml/nodes.js";
 import { fillText, fixTemplate } from "./templates.js";
@@ -9,9 +10,6 @@ interface IngressTlsTemplate {
   words: { inNamespace: string };
   reasons: { notIngress: string; noHosts: string; noName: string };
 }
-
-/** The annotations by which cert-manager's ingress-shim issues certificates for an Ingress's tls entries. */
-const ISSUER_ANNOTATIONS = ["cert-manager.io/cluster-issuer", "cert-manager.io/issuer", "kubernetes.io/tls-acme"] as const;
 
 /**
  * Adds `spec.tls` for the hosts of an Ingress's rules, with the Secret
@@ -35,23 +33,14 @@ export const ingressTlsFix: ResourceFix = {
     const changes: DataChange[] = [{ path: [...resource.path, "spec", "tls"], value: [{ hosts, secretName }] }];
     const words = { hosts: listInSentence(hosts), secretName };
 
-    const annotations = getMap(metadata, "annotations");
-    const existing = ISSUER_ANNOTATIONS.find((key) => {
-      const value = getText(annotations, key);
-      return value !== undefined && value !== "" && (key !== "kubernetes.io/tls-acme" || value === "true");
-    });
-    const issuer = settings.certificates.issuer;
-    if (existing !== undefined) {
-      // The Ingress already asks cert-manager for its certificates: that annotation stays as it is.
-      const explanation = fillText(template.explanation.existingIssuer, { ...words, annotation: existing });
-      return { ok: true, plan: { changes, explanation, risk: issuerRisk(template, existing, getText(annotations, existing) ?? "", words), risky: false } };
-    }
-    if (issuer) {
-      const kind = issuer.kind ?? "ClusterIssuer";
-      const annotation = kind === "Issuer" ? "cert-manager.io/issuer" : "cert-manager.io/cluster-issuer";
-      changes.push({ path: [...resource.path, "metadata", "annotations", annotation], value: issuer.name });
-      const explanation = fillText(template.explanation.issuer, { ...words, annotation, issuer: issuer.name });
-      return { ok: true, plan: { changes, explanation, risk: issuerRisk(template, annotation, issuer.name, words), risky: false } };
+    const annotation = ingressIssuerAnnotation(resource, settings.certificates.issuer);
+    if (annotation) {
+      // An annotation the Ingress already has for cert-manager stays as it is; otherwise the configured issuer's is added.
+      if (!annotation.existing) changes.push({ path: [...resource.path, "metadata", "annotations", annotation.key], value: annotation.value });
+      const explanation = annotation.existing
+        ? fillText(template.explanation.existingIssuer, { ...words, annotation: annotation.key })
+        : fillText(template.explanation.issuer, { ...words, annotation: annotation.key, issuer: annotation.value });
+      return { ok: true, plan: { changes, explanation, risk: issuerRisk(template, annotation.key, annotation.value, words), risky: false } };
     }
     return { ok: true, plan: { changes, explanation: fillText(template.explanation.noIssuer, words), risk: fillText(template.risk.noIssuer, words), risky: true } };
   },

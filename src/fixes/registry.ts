@@ -1,3 +1,4 @@
+import { certManagerTakeoverFix } from "./cert-manager-takeover.js";
 import { certificateDurationFix } from "./certificate-duration.js";
 import { certificateRenewBeforeFix } from "./certificate-renew-before.js";
 import { ingressTlsFix } from "./ingress-tls.js";
@@ -10,4 +11,4 @@ import type { Fix, ImageFix } from "./types.js";
 export const imagePinFix: ImageFix = { name: "image-pin", scope: "image", paramsSchema: { type: "object", additionalProperties: false, properties: {} } };
 
 /** Every built-in fix, by the name rules use in `fix.name`. */
-export const FIXES: ReadonlyMap<string, Fix> = new Map([probeFix, resourcesFix, securityContextFix, imagePinFix, certificateDurationFix, certificateRenewBeforeFix, ingressTlsFix].map((fix) => [fix.name, fix]));
+export const FIXES: ReadonlyMap<string, Fix> = new Map([probeFix, resourcesFix, securityContextFix, imagePinFix, certificateDurationFix, certificateRenewBeforeFix, ingressTlsFix, certManagerTakeoverFix].map((fix) => [fix.name, fix]));

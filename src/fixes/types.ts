@@ -2,7 +2,7 @@ import type { FixSettings } from "../config/types.js";
 import type { NodePath } from "../model/paths.js";
 import type { PlainValue } from "../edit/render.js";
 import type { ContainerRef } from "../model/pods.js";
-import type { Resource } from "../model/resource.js";
+import type { Resource, ResourceIdentity } from "../model/resource.js";
 
 /** One value to set, by its path from the document root. */
 export interface DataChange {
@@ -18,6 +18,11 @@ export interface FixPlan {
   risk: string;
   /** Could break a running workload (a guessed probe endpoint, a limit): its pull request opens as a draft. */
   risky: boolean;
+  /**
+   * false: the edit is a step people finish (cert-manager takes over a static Secret, which people then
+   * delete), so the finding stays after it. Verification then checks everything but the finding being gone.
+   */
+  resolvesFinding?: false;
 }
 
 export type FixPlanResult = { ok: true; plan: FixPlan } | { ok: false; reason: string };
@@ -36,12 +41,23 @@ export interface ImageFix {
   paramsSchema: object;
 }
 
+/** What a finding is on, for a fix that edits another object (the Ingress that serves a Secret's certificate). */
+export interface FixSubject {
+  /** The finding's file. */
+  file: string;
+  /** The object the finding is on, if any. */
+  resource: ResourceIdentity | undefined;
+}
+
 /** Fixes one Kubernetes object (an Ingress, a cert-manager Certificate): values set by path from the document root. */
 export interface ResourceFix {
   name: string;
   scope: "resource";
   paramsSchema: object;
-  plan(resource: Resource, params: Record<string, unknown>, settings: FixSettings): FixPlanResult;
+  /** `resource` is the object to edit: the finding's own, or the one its check names to fix it on (WorkspaceHit.fixOn). */
+  plan(resource: Resource, params: Record<string, unknown>, settings: FixSettings, subject: FixSubject): FixPlanResult;
+  /** Why a finding on no object (a certificate file) cannot be fixed; without this it is not fixable, with no reason given. */
+  reasonWithoutObject?(): string;
 }
 
 export type Fix = ContainerFix | ImageFix | ResourceFix;

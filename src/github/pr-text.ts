@@ -47,6 +47,7 @@ interface TextTemplates {
   title: Record<GroupKind, string>;
   scope: Record<GroupKind, string>;
   draft: string;
+  staying: { one: string; many: string };
   noRisks: string;
 }
 
@@ -69,6 +70,7 @@ export function pullRequestText(input: PullRequestTextInput): PullRequestText {
   const count = applied.length;
   const words = { count, findings: plural(count, "finding"), rule: group.key, directory: group.key };
   const draft = applied.some((fix) => fix.risky);
+  const staying = applied.filter((fix) => fix.resolvesFinding === false).length;
   const linkTo = (finding: Finding) => blobUrl(repository, baseSha, finding.file, finding.line);
 
   const metadata: PullRequestMetadata = {
@@ -87,6 +89,7 @@ export function pullRequestText(input: PullRequestTextInput): PullRequestText {
     files: plural(files, "file"),
     defaultBranch: escapeCode(defaultBranch),
     shortSha: baseSha.slice(0, 7),
+    staying: staying === 0 ? "" : ` ${fillText(staying === 1 ? texts.staying.one : texts.staying.many, { count: staying })}`,
     draft: draft ? ` ${texts.draft}` : "",
     rules: ruleIds.map((id) => ruleSection(id, rulesById.get(id), applied)).join("\n\n"),
     rows: tableRows(applied.map((fix) => ({ finding: fix.finding, text: fix.explanation })), linkTo),

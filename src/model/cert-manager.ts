@@ -1,5 +1,6 @@
 import { DAY_MS, parseGoDuration } from "../config/go-duration.js";
-import { getMap, getPair, isScalar, type YamlScalar } from "../yaml/nodes.js";
+import type { CertificateSettings } from "../config/types.js";
+import { getMap, getPair, getText, isScalar, type YamlScalar } from "../yaml/nodes.js";
 import type { Resource } from "./resource.js";
 
 /** What cert-manager issues when a Certificate sets no duration: 90 days. */
@@ -47,4 +48,25 @@ export function certificateTiming(resource: Resource): CertificateTiming {
     renewBefore: duration("renewBefore"),
     renewBeforePercentage: percentage ? { text: percentage.text, value: typeof percentage.value === "number" ? percentage.value : undefined, node: percentage } : undefined,
   };
+}
+
+/** The annotations by which cert-manager's ingress-shim issues the certificates of an Ingress's tls entries. */
+const ISSUER_ANNOTATIONS = ["cert-manager.io/cluster-issuer", "cert-manager.io/issuer", "kubernetes.io/tls-acme"] as const;
+
+/**
+ * How an Ingress gets its certificates from cert-manager: the annotation it
+ * already has for it (`existing`, kept as written), else the one to add for
+ * the configured issuer (`cert-manager.io/issuer` for `kind: Issuer`,
+ * `cert-manager.io/cluster-issuer` otherwise); undefined when it has none and
+ * none is configured. `kubernetes.io/tls-acme` counts only when "true".
+ */
+export function ingressIssuerAnnotation(ingress: Resource, configured: CertificateSettings["issuer"]): { key: string; value: string; existing: boolean } | undefined {
+  const annotations = getMap(getMap(ingress.node, "metadata"), "annotations");
+  for (const key of ISSUER_ANNOTATIONS) {
+    const value = getText(annotations, key);
+    if (value !== undefined && value !== "" && (key !== "kubernetes.io/tls-acme" || value === "true")) return { key, value, existing: true };
+  }
+  if (!configured) return undefined;
+  const key = configured.kind === "Issuer" ? "cert-manager.io/issuer" : "cert-manager.io/cluster-issuer";
+  return { key, value: configured.name, existing: false };
 }

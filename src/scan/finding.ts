@@ -15,8 +15,14 @@ export interface Finding {
   fixable: boolean;
   /** Why a finding of a rule with a fix cannot be fixed automatically here. */
   notFixableReason?: string;
-  /** The node the finding is about (a container), for the fix engine. */
+  /** The node the fix edits (a container, an object), for the fix engine: in `file`, unless `targetFile` says otherwise. */
   target?: { document: number; path: readonly (string | number)[] };
+  /**
+   * Set when the fix edits another object than the one the finding is on (a workspace check's `fixOn`:
+   * certificate-expiring's Ingress that serves the Secret): the file `target` is in, which may be `file`
+   * itself. The fix engine edits that file; such findings are told apart by fingerprint, not target.
+   */
+  targetFile?: string;
   /**
    * Image findings: where the reference is written (found again after other edits), the tag a pin looks up,
    * and, when the pin goes into the kustomization that lists this manifest, that file and the entry to write.

@@ -4,6 +4,7 @@ import { CHECKS } from "../checks/registry.js";
 import type { CheckContext, Hit } from "../checks/types.js";
 import type { Severity } from "../rules/types.js";
 import { FIXES } from "../fixes/registry.js";
+import type { FixSubject } from "../fixes/types.js";
 import { groupBy } from "../group-by.js";
 import { findImageReferences, type ImageContext } from "../images/find-references.js";
 import { siteKeys } from "../images/site-keys.js";
@@ -86,23 +87,26 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
   const filesByPath = new Map(workspace.files.map((file) => [file.path, file]));
   const findings: Finding[] = [];
   /** `container` is the container itself for container checks, or just its name for image sites. */
-  const emit: Emit = (active, file, hit, resource, subject, image, severity) => {
+  const emit: Emit = (active, file, hit, resource, subject, image, workspaceHit) => {
     const { line, column } = file.lines.position(hit.offset);
     const identity = resource ? { kind: resource.kind, name: resource.name, namespace: resource.namespace } : undefined;
     const container = typeof subject === "string" ? undefined : subject;
     const containerName = typeof subject === "string" ? subject : subject?.name;
     const lookup = image ? lookupOfSite(image.site) : undefined;
     const fix = active.rule.fix ? FIXES.get(active.rule.fix.name) : undefined;
+    // A fix of one object edits the finding's own, or the one a workspace check names (an Ingress that serves a Secret).
+    const fixOn = workspaceHit?.fixOn;
+    const fixed = !container && fix?.scope === "resource" ? (fixOn ?? resource) : resource;
     const fixability = image
       ? imageFixabilityOf(active, image.site, image.place, lookup ? context.digests?.get(lookupKey(lookup)) : undefined)
       : fix?.scope === "resource"
-        ? resourceFixabilityOf(active, resource, fixSettings)
+        ? resourceFixabilityOf(active, fixed, fixSettings, { file: file.path, resource: identity })
         : fixabilityOf(active, container, fixSettings);
-    const target = container ? container.path : fix?.scope === "resource" ? resource?.path : undefined;
+    const target = container ? container.path : fix?.scope === "resource" ? fixed?.path : undefined;
     const pinIn = image && !image.place.overridden ? image.place.pinIn : undefined;
     findings.push({
       rule: active.rule.id,
-      severity: severity ?? active.severity,
+      severity: workspaceHit?.severity ?? active.severity,
       file: file.path,
       line,
       column,
@@ -110,7 +114,8 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
       resource: identity,
       container: containerName,
       ...fixability,
-      ...(target && resource ? { target: { document: resource.document, path: target } } : {}),
+      ...(target && fixed ? { target: { document: fixed.document, path: target } } : {}),
+      ...(target && fixOn && fixed === fixOn ? { targetFile: fixOn.file } : {}),
       ...(image ? { image: { site: image.key, ...(lookup ? { lookup } : {}), ...(pinIn ? { pinIn } : {}) } } : {}),
       fingerprint: fingerprintOf([active.rule.id, file.path, identity?.kind, identity?.namespace, identity?.name, containerName, hit.detail]),
     });
@@ -158,7 +163,8 @@ type Emit = (
   resource?: Resource,
   subject?: ContainerRef | string,
   image?: { site: ImageReferenceSite; key: string; place: PinPlace },
-  severity?: Severity,
+  /** Workspace checks: the severity the hit has (unless the config sets the rule's), and the object its fix edits. */
+  workspaceHit?: { severity?: Severity; fixOn?: Resource },
 ) => void;
 
 /** Workspace checks see every file at once; the object a hit is on brings its ignore annotation and exclusions. */
@@ -174,7 +180,8 @@ function runWorkspaceRules(workspace: ParsedWorkspace, rules: readonly ActiveRul
       if ((resource && isIgnored(ignoredRules(resource, podSpecOf(resource)), active.rule.id)) || active.isExcluded(facts)) continue;
       // A severity the config sets for the rule replaces the check's own (certificate-expiring's tiers).
       const configured = active.severity !== active.rule.severity;
-      emit(active, file, hit, resource, undefined, undefined, configured ? active.severity : hit.severity);
+      const severity = configured ? active.severity : hit.severity;
+      emit(active, file, hit, resource, undefined, undefined, { ...(severity ? { severity } : {}), ...(hit.fixOn ? { fixOn: hit.fixOn } : {}) });
     }
   }
 }
@@ -246,11 +253,15 @@ function fixabilityOf(active: ActiveRule, container: ContainerRef | undefined, s
   return { fixable: true };
 }
 
-/** A finding on an object is fixable when its rule's fix can be planned for that object. */
-function resourceFixabilityOf(active: ActiveRule, resource: Resource | undefined, settings: FixSettings): Pick<Finding, "fixable" | "notFixableReason"> {
+/** A finding on an object is fixable when its rule's fix can be planned for that object (or the one its check names). */
+function resourceFixabilityOf(active: ActiveRule, resource: Resource | undefined, settings: FixSettings, subject: FixSubject): Pick<Finding, "fixable" | "notFixableReason"> {
   const fix = active.rule.fix ? FIXES.get(active.rule.fix.name) : undefined;
-  if (fix?.scope !== "resource" || !resource || !active.rule.fix) return { fixable: false };
-  const planned = fix.plan(resource, active.rule.fix.params, settings);
+  if (fix?.scope !== "resource" || !active.rule.fix) return { fixable: false };
+  if (!resource) {
+    const reason = fix.reasonWithoutObject?.();
+    return reason === undefined ? { fixable: false } : { fixable: false, notFixableReason: reason };
+  }
+  const planned = fix.plan(resource, active.rule.fix.params, settings, subject);
   return planned.ok ? { fixable: true } : { fixable: false, notFixableReason: planned.reason };
 }
 

@@ -80,6 +80,7 @@ const RULE_LIST = [
   .map((id) => `\`${id}\``)
   .join(", ");
 const FIXABLE_RULES = [
+  "certificate-expiring",
   "certificate-lifetime-too-long",
   "certificate-renewal-window",
   "image-digest-missing",

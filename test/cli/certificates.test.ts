@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { base64, TestCa } from "../certs/openssl.js";
@@ -95,5 +95,86 @@ describe("shipshape scan --now", () => {
     const result = runCli(["scan", folder.dir, "--now", "soon"]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--now: "soon" is not an ISO 8601 time');
+  });
+});
+
+describe("shipshape scan --fix: cert-manager takes over an expiring Secret that an Ingress serves", () => {
+  const repos: (() => void)[] = [];
+  afterAll(() => repos.forEach((cleanup) => cleanup()));
+  const SECRET_TEXT = ["apiVersion: v1", "kind: Secret", "metadata: {name: web-tls, namespace: shop}", "type: kubernetes.io/tls", "data:", `  tls.crt: ${base64(web.pem)}`, ""].join("\n");
+  const INGRESS = [
+    "apiVersion: networking.k8s.io/v1",
+    "kind: Ingress",
+    "metadata:",
+    "  name: storefront",
+    "  namespace: shop",
+    "spec:",
+    "  tls:",
+    "    - hosts: [shop.example.com]",
+    "      secretName: web-tls",
+    "",
+  ].join("\n");
+  /** A fresh repository: the Secret, the Ingress that serves it, and a config naming a ClusterIssuer. */
+  const newRepo = (): string => {
+    const repo = tempDir();
+    repos.push(repo.cleanup);
+    const put = (path: string, text: string) => {
+      mkdirSync(join(repo.dir, path, ".."), { recursive: true });
+      writeFileSync(join(repo.dir, path), text);
+    };
+    put(".shipshape.yml", "certificates:\n  issuer: {name: letsencrypt-prod}\n");
+    put("apps/web/secret.yaml", SECRET_TEXT);
+    put("apps/web/ingress.yaml", INGRESS);
+    return repo.dir;
+  };
+  const args = (dir: string) => [dir, "--now", "2026-01-01", "--rule", "certificate-expiring"];
+  const MESSAGE = `${SUBJECT} expires on 2026-01-10 (9 days left); used by Ingress shop/storefront (shop.example.com)`;
+  const RISK =
+    'cert-manager replaces the certificate in the Secret once this is deployed and the ClusterIssuer "letsencrypt-prod" (which must exist in the cluster) can solve the challenge for every host the Ingress lists for it; delete the static Secret from the repository afterwards, or Argo CD will put the old certificate back.';
+  const FINDING = { rule: "certificate-expiring", severity: "high", file: "apps/web/secret.yaml", line: 6, column: 12, message: MESSAGE, resource: SECRET };
+
+  it("annotates the Ingress, says the static Secret can then be deleted, and still reports the finding", () => {
+    const dir = newRepo();
+    const result = runCli(["scan", ...args(dir), "--fix"]);
+    expect(result.stderr).toBe(
+      [
+        'Fixed 1 finding in 1 file; 1 stays reported until people do what "Check before merging" says.',
+        '  apps/web/ingress.yaml  certificate-expiring  Lets cert-manager issue Secret "web-tls" for Ingress shop/storefront (ClusterIssuer "letsencrypt-prod", through the annotation cert-manager.io/cluster-issuer): the static certificate in apps/web/secret.yaml can then be deleted.',
+        "Check before merging:",
+        `  certificate-expiring: ${RISK}`,
+        "",
+      ].join("\n"),
+    );
+    expect(readFileSync(join(dir, "apps/web/ingress.yaml"), "utf8")).toBe(INGRESS.replace("  namespace: shop\n", "  namespace: shop\n  annotations:\n    cert-manager.io/cluster-issuer: letsencrypt-prod\n"));
+    expect(readFileSync(join(dir, "apps/web/secret.yaml"), "utf8")).toBe(SECRET_TEXT);
+    expect(stripAnsi(result.stdout)).toBe(
+      [
+        "apps/web/secret.yaml",
+        `  6:12  high      certificate-expiring  ${MESSAGE}  (Secret shop/web-tls)`,
+        "",
+        "✖ 1 finding (1 high) in 1 file. 3 files scanned, 2 resources — failing: findings at or above high.",
+        "",
+      ].join("\n"),
+    );
+    expect(result.status).toBe(1);
+  });
+
+  it("reports the finding as no longer fixable, and on a rerun changes nothing and says why", () => {
+    const dir = newRepo();
+    expect(scanJson(args(dir)).report.findings).toEqual([{ ...FINDING, fixable: true }]);
+    const fixed = scanJson([...args(dir), "--fix"]);
+    expect(fixed.stderr.split("\n")[0]).toBe('Fixed 1 finding in 1 file; 1 stays reported until people do what "Check before merging" says.');
+    expect(fixed.report.findings).toEqual([{ ...FINDING, fixable: false }]);
+
+    const again = runCli(["scan", ...args(dir), "--fix"]);
+    expect(again.stderr).toBe(
+      [
+        "Fixed 0 findings in 0 files.",
+        "Not fixed: 1.",
+        '  apps/web/secret.yaml:6:12  certificate-expiring  cert-manager already manages Secret "web-tls" through the cert-manager.io/cluster-issuer annotation of Ingress shop/storefront: once that is deployed it reissues the certificate; delete the static Secret from the repository (apps/web/secret.yaml)',
+        "",
+      ].join("\n"),
+    );
+    expect(scanJson(args(dir)).report.findings).toEqual([{ ...FINDING, fixable: false }]);
   });
 });

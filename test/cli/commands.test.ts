@@ -14,7 +14,7 @@ describe("shipshape rules", () => {
     expect(result.stdout).toBe(
       [
         "certificate-expired            critical  reliability    Certificate has expired",
-        "certificate-expiring           high      reliability    Certificate expires soon",
+        "certificate-expiring           high      reliability    Certificate expires soon  (fixable)",
         "certificate-invalid            high      reliability    Certificate cannot be read",
         "certificate-lifetime-too-long  medium    security       Certificate is not short-lived  (fixable)",
         "certificate-renewal-window     medium    reliability    Certificate is not renewed in time  (fixable)",

@@ -269,7 +269,7 @@ function resourceIn(text: string): Resource {
 }
 
 function plan(fix: ResourceFix, text: string, config: ConfigFile = {}): FixPlanResult {
-  return fix.plan(resourceIn(text), {}, fixSettingsOf(config));
+  return fix.plan(resourceIn(text), {}, fixSettingsOf(config), { file: "test.yaml", resource: undefined });
 }
 
 const certificate = (spec: string) => `apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\nspec: {secretName: c-tls${spec}}\n`;

@@ -792,4 +792,17 @@ spec:
     expect(verifyFix(brokenBefore, brokenAfter, 0, [NON_ROOT], brokenFinding)).toEqual({ ok: true });
   });
 
+  it("spares a fix that does not resolve its finding only the check that the finding is gone", () => {
+    const unresolved = { resolvesFinding: false };
+    const after = state(FIXED.replace("runAsNonRoot: true", "runAsNonRoot: false"));
+    const stillThere = [{ ...NON_ROOT, value: false }];
+    expect(verifyFix(before, after, 0, stillThere, finding, unresolved)).toEqual({ ok: true });
+    expect(verifyFix(before, after, 0, [NON_ROOT], finding, unresolved)).toEqual({ ok: false, reason: "the edited file holds other data than the intended change" });
+    const image: DataChange = { path: ["spec", "containers", 0, "image"], value: "example/app:latest" };
+    expect(verifyFix(before, state(after.text.replace(IMAGE, "example/app:latest")), 0, [...stillThere, image], finding, unresolved)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("the edit would add a finding: image-tag-mutable"),
+    });
+    expect(verifyFix(before, state(`${after.text}      ports: [unclosed\n`), 0, stillThere, finding, unresolved)).toMatchObject({ ok: false });
+  });
 });

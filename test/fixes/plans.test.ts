@@ -73,18 +73,19 @@ function written(result: FixPlanResult): unknown {
 }
 
 describe("the catalog's fixes", () => {
-  it("registers exactly the probe, resources, security-context, image-pin, certificate and Ingress TLS fixes", () => {
-    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context", "image-pin", "certificate-duration", "certificate-renew-before", "ingress-tls"]);
+  it("registers exactly the probe, resources, security-context, image-pin, certificate, Ingress TLS and cert-manager takeover fixes", () => {
+    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context", "image-pin", "certificate-duration", "certificate-renew-before", "ingress-tls", "cert-manager-takeover"]);
     expect(FIXES.get("probe")).toBe(probeFix);
     expect(FIXES.get("resources")).toBe(resourcesFix);
     expect(FIXES.get("security-context")).toBe(securityContextFix);
   });
 
-  it("gives twelve rules a fix, each with its order and parameters", () => {
+  it("gives thirteen rules a fix, each with its order and parameters", () => {
     const fixes = loadRules()
       .filter((rule) => rule.fix !== undefined)
       .map((rule) => [rule.id, rule.fix]);
     expect(fixes).toEqual([
+      ["certificate-expiring", { name: "cert-manager-takeover", params: {} }],
       ["certificate-lifetime-too-long", { name: "certificate-duration", params: {} }],
       ["certificate-renewal-window", { name: "certificate-renew-before", params: {} }],
       ["image-digest-missing", { name: "image-pin", params: {} }],

@@ -13,6 +13,7 @@ import { actionOf, MAX_TABLE_ROWS, METADATA_MARKER, pullRequestText, readMetadat
 import { loadRules } from "../../src/rules/load.js";
 import type { Rule } from "../../src/rules/types.js";
 import { scanDirectory } from "../../src/scan/scan.js";
+import { base64, TestCa } from "../certs/openssl.js";
 
 const CATALOG = loadRules();
 const GOLDEN = fileURLToPath(new URL("../fixtures/github/", import.meta.url));
@@ -493,5 +494,59 @@ spec:
       expect(body.indexOf("-->")).toBe(body.length - 3);
       expect(readMetadata(body)).toEqual({ version: 1, group: key, rules: ["privilege-escalation-allowed"], fingerprints, baseSha: BASE_SHA });
     }
+  });
+});
+
+describe("pullRequestText: cert-manager taking over expiring static Secrets", () => {
+  const ca = new TestCa();
+  afterAll(() => ca.dispose());
+  const web = ca.issue({ subject: "/CN=shop.example.com", sans: "DNS:shop.example.com", notBefore: "2025-12-01", notAfter: "2026-01-10" });
+  const api = ca.issue({ subject: "/CN=api.example.com", sans: "DNS:api.example.com", notBefore: "2025-12-01", notAfter: "2026-01-20" });
+  const secret = (name: string, pem: string) => `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: shop}\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ${base64(pem)}\n`;
+  const ingress = (name: string, host: string, secretName: string) =>
+    `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: ${name}, namespace: shop}\nspec: {tls: [{hosts: [${host}], secretName: ${secretName}}]}\n`;
+  const root = mkdtempSync(join(tmpdir(), "shipshape-pr-text-"));
+  roots.push(root);
+  const files: Record<string, string> = {
+    "apps/web/secret.yaml": secret("web-tls", web.pem),
+    "apps/web/ingress.yaml": ingress("storefront", "shop.example.com", "web-tls"),
+    "apps/api/secret.yaml": secret("api-tls", api.pem),
+    "apps/api/ingress.yaml": ingress("api", "api.example.com", "api-tls"),
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  const config: ConfigFile = { certificates: { issuer: { name: "letsencrypt-prod" } } };
+  const rules = activeRules(CATALOG, config, ["certificate-expiring"]);
+  const settings = fixSettingsOf(config);
+  const now = new Date("2026-01-01T00:00:00Z");
+  const scanned = scanDirectory({ root, rules, fixSettings: settings, now });
+  const group = only(groupFixableFindings(scanned.findings, "rule"));
+  const changeset = fixFindings(scanned.workspace, group.findings, { rules, settings, limits: DEFAULT_LIMITS, now });
+  const text = pullRequestText({ group, changeset, rules: CATALOG, repository: REPOSITORY, baseSha: BASE_SHA, defaultBranch: "main" });
+
+  it("edits the Ingresses, lists the findings where they are, and says they stay until people act", () => {
+    expect(changeset.files.map((file) => file.path)).toEqual(["apps/api/ingress.yaml", "apps/web/ingress.yaml"]);
+    expect(text.draft).toBe(false);
+    expect(text.body.split("\n")[0]).toBe(
+      'This pull request fixes 2 findings of rule `certificate-expiring`, in 2 files, based on `main` at 4f2c9a1. Each change was checked before it was proposed: the file was parsed and scanned again, the finding is gone, nothing new appeared, and the rest of the data is unchanged. 2 changes do not remove their findings by themselves: they stay until people do what "Before merging" says.',
+    );
+    expect(tableRows(text.body)).toEqual([
+      `| [apps/api/secret.yaml:6](https://github.com/acme/gitops/blob/${BASE_SHA}/apps/api/secret.yaml#L6) | Secret shop/api-tls | — | Lets cert-manager issue Secret "api-tls" for Ingress shop/api (ClusterIssuer "letsencrypt-prod", through the annotation cert-manager.io/cluster-issuer): the static certificate in apps/api/secret.yaml can then be deleted. |`,
+      `| [apps/web/secret.yaml:6](https://github.com/acme/gitops/blob/${BASE_SHA}/apps/web/secret.yaml#L6) | Secret shop/web-tls | — | Lets cert-manager issue Secret "web-tls" for Ingress shop/storefront (ClusterIssuer "letsencrypt-prod", through the annotation cert-manager.io/cluster-issuer): the static certificate in apps/web/secret.yaml can then be deleted. |`,
+    ]);
+  });
+
+  it("says once, before merging, that the static Secrets are to be deleted once cert-manager has issued them", () => {
+    expect(text.body).toContain(
+      '## Before merging\n\n- `certificate-expiring`: cert-manager replaces the certificate in the Secret once this is deployed and the ClusterIssuer "letsencrypt-prod" (which must exist in the cluster) can solve the challenge for every host the Ingress lists for it; delete the static Secret from the repository afterwards, or Argo CD will put the old certificate back.\n\n## How to roll back',
+    );
+  });
+
+  it("says it for one change in the singular", () => {
+    const one: Changeset = { ...changeset, applied: changeset.applied.slice(0, 1) };
+    const single = pullRequestText({ group, changeset: one, rules: CATALOG, repository: REPOSITORY, baseSha: BASE_SHA, defaultBranch: "main" });
+    expect(single.body.split("\n")[0]).toMatch(/unchanged\. One change does not remove its finding by itself: it stays until people do what "Before merging" says\.$/);
   });
 });
