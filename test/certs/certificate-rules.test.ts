@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { certificateRows, scanCertificates, tempTree, yaml } from "./helpers.js";
+import { certificateRows, scanCertificates, tempTree, yaml, lineOf } from "./helpers.js";
 import { base64, indent, TestCa } from "./openssl.js";
 
 /**
@@ -17,14 +17,6 @@ const gone = ca.issue({ subject: "/CN=old.example.com", sans: "DNS:old.example.c
 const later = ca.issue({ subject: "/CN=later.example.com", notBefore: "2025-12-01", notAfter: "2026-02-15", signer: root });
 
 const BEGIN = "-----BEGIN CERTIFICATE-----";
-
-/** 1-based line of the n-th (1-based) occurrence of `needle` in `text`. */
-function lineOf(text: string, needle: string, nth = 1): number {
-  let at = -1;
-  for (let count = 0; count < nth; count += 1) at = text.indexOf(needle, at + 1);
-  if (at === -1) throw new Error(`"${needle}" #${nth} not found`);
-  return text.slice(0, at).split("\n").length;
-}
 
 const WEB = "certificate CN=shop.example.com (SANs: shop.example.com, www.shop.example.com)";
 const API = "certificate CN=api.example.com (SANs: api.example.com, IP 10.0.0.1)";

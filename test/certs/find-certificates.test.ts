@@ -4,7 +4,7 @@ import type { CertificatePlace } from "../../src/certs/types.js";
 import { DEFAULT_LIMITS } from "../../src/config/types.js";
 import { parseWorkspace, type ParsedWorkspace } from "../../src/scan/parse-workspace.js";
 import { loadWorkspace } from "../../src/workspace/load.js";
-import { tempTree, yaml } from "./helpers.js";
+import { tempTree, yaml, lineOf } from "./helpers.js";
 import { base64, indent, TestCa } from "./openssl.js";
 
 const ca = new TestCa();
@@ -25,14 +25,6 @@ function describePlace(workspace: ParsedWorkspace, place: CertificatePlace): str
   const { line, column } = file.lines.position(place.offset);
   const holder = place.resource ? `${place.resource.kind} ${place.resource.namespace ?? "-"}/${place.resource.name}` : "-";
   return `${place.file}:${line}:${column} ${place.where || "-"} ${holder}${place.bundle ? ` ${place.bundle.index}/${place.bundle.count}` : ""}`;
-}
-
-/** 1-based line of the n-th (1-based) occurrence of `needle` in `text`. */
-function lineOf(text: string, needle: string, nth = 1): number {
-  let at = -1;
-  for (let count = 0; count < nth; count += 1) at = text.indexOf(needle, at + 1);
-  if (at === -1) throw new Error(`"${needle}" #${nth} not found`);
-  return text.slice(0, at).split("\n").length;
 }
 
 const BEGIN = "-----BEGIN CERTIFICATE-----";

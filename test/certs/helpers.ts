@@ -36,3 +36,11 @@ export type CertificateRow = [rule: string, file: string, line: number, column: 
 export function certificateRows(findings: readonly Finding[]): CertificateRow[] {
   return findings.map((f) => [f.rule, f.file, f.line, f.column, f.severity, f.message]);
 }
+
+/** 1-based line of the n-th (1-based) occurrence of `needle` in `text`. */
+export function lineOf(text: string, needle: string, nth = 1): number {
+  let at = -1;
+  for (let count = 0; count < nth; count += 1) at = text.indexOf(needle, at + 1);
+  if (at === -1) throw new Error(`"${needle}" #${nth} not found`);
+  return text.slice(0, at).split("\n").length;
+}
