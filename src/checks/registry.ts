@@ -9,6 +9,8 @@ import { imageDigestOutdated } from "./image-digest-outdated.js";
 import { imageReferenceInvalid } from "./image-reference-invalid.js";
 import { imageTagMutable } from "./image-tag-mutable.js";
 import { ingressTls } from "./ingress-tls.js";
+import { lockfileHashesMissing } from "./lockfile-hashes-missing.js";
+import { lockfileStale } from "./lockfile-stale.js";
 import { parseError } from "./parse-error.js";
 import { privateKeyCommitted } from "./private-key-committed.js";
 import { privilegeEscalation } from "./privilege-escalation.js";
@@ -18,5 +20,5 @@ import type { Check } from "./types.js";
 
 /** Every built-in check, by the name rules use in `check.name`. */
 export const CHECKS: ReadonlyMap<string, Check> = new Map(
-  [containerFieldRequired, imageTagMutable, imageDigestMissing, imageDigestOutdated, imageReferenceInvalid, runAsNonRoot, privilegeEscalation, parseError, ingressTls, certificateRenewalWindow, certificateExpired, certificateExpiring, certificateInvalid, certificateLifetimeTooLong, privateKeyCommitted, spkiPinMismatch].map((check) => [check.name, check]),
+  [containerFieldRequired, imageTagMutable, imageDigestMissing, imageDigestOutdated, imageReferenceInvalid, runAsNonRoot, privilegeEscalation, parseError, ingressTls, certificateRenewalWindow, certificateExpired, certificateExpiring, certificateInvalid, certificateLifetimeTooLong, privateKeyCommitted, spkiPinMismatch, lockfileHashesMissing, lockfileStale].map((check) => [check.name, check]),
 );

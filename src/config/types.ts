@@ -26,10 +26,16 @@ export const DEFAULT_CERTIFICATE_SETTINGS: CertificateSettings = { expiringHighD
 /** Where a pin goes for an image written in a manifest that a kustomization lists. */
 export type PinPlace = "kustomization" | "manifest";
 
+export interface LockfileSettings {
+  /** Helm repository names and URLs, for `@name` and `alias:name` repositories in Chart.yaml. */
+  helm: { repositories: Record<string, string> };
+}
+
 export interface FixSettings {
   probes: { httpPath?: string };
   images: { pinIn: PinPlace };
   certificates: CertificateSettings;
+  lockfiles: LockfileSettings;
   resources: { requests: { cpu: string | number; memory: string }; memoryLimitFactor: number };
 }
 
@@ -37,6 +43,7 @@ export const DEFAULT_FIX_SETTINGS: FixSettings = {
   probes: {},
   images: { pinIn: "kustomization" },
   certificates: DEFAULT_CERTIFICATE_SETTINGS,
+  lockfiles: { helm: { repositories: {} } },
   resources: { requests: { cpu: "100m", memory: "128Mi" }, memoryLimitFactor: 2 },
 };
 
@@ -59,6 +66,7 @@ export interface ConfigFile {
   /** The time certificates are judged at (ISO 8601), for reproducible runs. */
   now?: string;
   certificates?: Partial<CertificateSettings>;
+  lockfiles?: { helm?: { repositories?: Record<string, string> } };
 }
 
 
@@ -99,6 +107,7 @@ export function fixSettingsOf(config: ConfigFile): FixSettings {
     probes: { ...DEFAULT_FIX_SETTINGS.probes, ...config.fixes?.probes },
     images: { ...DEFAULT_FIX_SETTINGS.images, ...config.fixes?.images },
     certificates: { ...DEFAULT_CERTIFICATE_SETTINGS, ...config.certificates },
+    lockfiles: { helm: { repositories: { ...config.lockfiles?.helm?.repositories } } },
     resources: {
       requests: { ...DEFAULT_FIX_SETTINGS.resources.requests, ...resources?.requests },
       memoryLimitFactor: resources?.memoryLimitFactor ?? DEFAULT_FIX_SETTINGS.resources.memoryLimitFactor,

@@ -68,6 +68,8 @@ const RULE_LIST = [
   "image-tag-mutable",
   "ingress-tls-missing",
   "liveness-probe-missing",
+  "lockfile-hashes-missing",
+  "lockfile-stale",
   "memory-limit-missing",
   "parse-error",
   "private-key-committed",

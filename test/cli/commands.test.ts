@@ -7,7 +7,7 @@ const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "ut
 
 describe("shipshape rules", () => {
   // image-digest-outdated is off unless the config turns it on, but `rules` lists the whole catalog.
-  it("lists all 19 rules, one a line, with severity, category, title and whether they are fixable", () => {
+  it("lists all 21 rules, one a line, with severity, category, title and whether they are fixable", () => {
     const result = runCliCached(["rules"]);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe("");
@@ -24,6 +24,8 @@ describe("shipshape rules", () => {
         "image-tag-mutable              high      supply-chain   Image uses a mutable tag  (fixable)",
         "ingress-tls-missing            high      security       Ingress has no TLS  (fixable)",
         "liveness-probe-missing         medium    reliability    Container has no liveness probe  (fixable)",
+        "lockfile-hashes-missing        medium    supply-chain   Lockfile pins lack hashes",
+        "lockfile-stale                 high      reliability    Lockfile is out of date",
         "memory-limit-missing           medium    resources      Container has no memory limit  (fixable)",
         "parse-error                    high      configuration  File cannot be read as configuration",
         "private-key-committed          critical  security       Private key is committed unencrypted",
@@ -52,6 +54,8 @@ describe("shipshape rules", () => {
       "private-key-committed": "critical",
       "spki-pin-mismatch": "high",
       "liveness-probe-missing": "medium",
+      "lockfile-hashes-missing": "medium",
+      "lockfile-stale": "high",
       "readiness-probe-missing": "high",
       "image-tag-mutable": "high",
       "image-digest-missing": "medium",

@@ -59,6 +59,8 @@ const EXPECTED_RULES: Record<string, { level: string; tags: string[]; name: stri
   "image-reference-invalid": { level: "error", tags: ["shipshape", "supply-chain", "security"], name: "ImageReferenceInvalid" },
   "image-tag-mutable": { level: "error", tags: ["shipshape", "supply-chain", "security"], name: "ImageTagMutable" },
   "liveness-probe-missing": { level: "warning", tags: ["shipshape", "reliability"], name: "LivenessProbeMissing" },
+  "lockfile-hashes-missing": { level: "warning", tags: ["shipshape", "supply-chain", "security"], name: "LockfileHashesMissing" },
+  "lockfile-stale": { level: "error", tags: ["shipshape", "reliability"], name: "LockfileStale" },
   "memory-limit-missing": { level: "warning", tags: ["shipshape", "resources"], name: "MemoryLimitMissing" },
   "parse-error": { level: "error", tags: ["shipshape", "configuration"], name: "ParseError" },
   "privilege-escalation-allowed": { level: "error", tags: ["shipshape", "security"], name: "PrivilegeEscalationAllowed" },

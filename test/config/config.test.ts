@@ -119,7 +119,7 @@ describe("activeRules", () => {
 
   it("runs every rule at its own severity by default, except the rules that are off until named", () => {
     expect(summary({})).toEqual(catalog.filter((rule) => rule.id !== "image-digest-outdated").map((rule) => `${rule.id}:${rule.severity}`));
-    expect(ALL_IDS).toHaveLength(19);
+    expect(ALL_IDS).toHaveLength(21);
   });
 
   it("runs an off-by-default rule when the config sets it (a severity, an object) or --rule names it, and never with `off`", () => {
@@ -155,6 +155,8 @@ describe("activeRules", () => {
       "image-reference-invalid:high",
       "image-tag-mutable:low",
       "ingress-tls-missing:high",
+      "lockfile-hashes-missing:medium",
+      "lockfile-stale:high",
       "memory-limit-missing:medium",
       "private-key-committed:critical",
       "privilege-escalation-allowed:high",

@@ -166,7 +166,8 @@ ${FOOTER}
 
   it("lists fewer findings per rule when the body would be longer than GitHub takes", () => {
     const long = "x".repeat(400);
-    const findings = CATALOG.flatMap((rule) =>
+    // 12 rules × 30 findings of 400 characters: too long at 20 a rule, short enough at 5.
+    const findings = CATALOG.slice(0, 12).flatMap((rule) =>
       Array.from({ length: 30 }, (_, index) => finding({ rule: rule.id === "parse-error" ? "liveness-probe-missing" : rule.id, file: `apps/${rule.id}/${index}.yaml`, line: index + 1, message: long })),
     );
     const body = dashboardBody(input({ findings }));

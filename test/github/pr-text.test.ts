@@ -305,6 +305,8 @@ describe("pullRequestText: titles", () => {
       ["image-tag-mutable", "Replace mutable tags"],
       ["ingress-tls-missing", "Add TLS"],
       ["liveness-probe-missing", "Add liveness probes"],
+      ["lockfile-hashes-missing", "Fix: lockfile pins lack hashes"],
+      ["lockfile-stale", "Fix: lockfile is out of date"],
       ["memory-limit-missing", "Add memory limits"],
       ["parse-error", "Fix: file cannot be read as configuration"],
       ["private-key-committed", "Fix: private key is committed unencrypted"],
