@@ -1,14 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { COMMENT_ID, COMMENTER, issueCommentEvent } from "./commands-harness.js";
 import {
   API,
   BASE_SHA,
   BOT,
   type Call,
-  errorLogs,
   FIXTURES,
   INSTALLATION,
   mockPullRequestListings,
@@ -18,14 +17,13 @@ import {
   PULL_LISTING_CALLS,
   pullRequestJson,
   pushEvent,
-  recordCalls,
   REPO,
   repositoryReadCalls,
   scanReports,
-  startApp,
   type TestApp,
   TREE_SHA,
-  watchUnmatched,
+  useAppSession,
+  type AppSession,
 } from "./harness.js";
 
 const repoPath = `/repos/${OWNER}/${REPO}`;
@@ -119,29 +117,13 @@ const NO_DASHBOARD = "dashboard: false\n";
 const DASHBOARD_TEXT = "## Shipshape dashboard\n\n2 findings on `main`.";
 
 describe("/shipshape commands in comments", () => {
+  const session = useAppSession();
   let app: TestApp;
   let github: nock.Scope;
   let calls: Call[];
-  let unmatched: ReturnType<typeof watchUnmatched>;
-
-  beforeEach(async () => {
-    nock.disableNetConnect();
-    app = await startApp();
-    github = nock(API);
-    calls = recordCalls(github);
-    unmatched = watchUnmatched();
-  });
-  afterEach(() => {
-    unmatched.stop();
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
-
-  const expectAllAnswered = () => {
-    expect(unmatched.requests).toEqual([]);
-    expect(errorLogs(app)).toEqual([]);
-    expect(github.pendingMocks()).toEqual([]);
-  };
+  let unmatched: AppSession["unmatched"];
+  beforeEach(() => ({ app, github, calls, unmatched } = session));
+  const { expectAllAnswered } = session;
 
   /** The token, the 👀 reaction and the permission check every command starts with. */
   function mockStart(permission: { permission: string; role_name: string } | { status: number } = { permission: "write", role_name: "write" }, token = true): void {

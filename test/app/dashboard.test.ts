@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { readDashboardState, writeDashboardState } from "../../src/github/dashboard-state.js";
 import {
   DASHBOARD_READ,
@@ -34,13 +34,13 @@ import {
   pullRequestJson,
   type PullRequestFields,
   pushEvent,
-  recordCalls,
   REPO,
   repositoryReadCalls,
   scanReports,
   type TestApp,
   TREE_SHA,
-  watchUnmatched,
+  useAppSession,
+  type AppSession,
 } from "./harness.js";
 
 const repoPath = `/repos/${OWNER}/${REPO}`;
@@ -83,29 +83,13 @@ const pullBodyFor = (calls: readonly Call[], branch: string) =>
   (calls.find(([request, body]) => request === `POST ${repoPath}/pulls` && (body as { head?: string }).head === branch)?.[1] as { body: string } | undefined)?.body;
 
 describe("the dashboard issue", () => {
+  const session = useAppSession(startDashboardApp);
   let app: TestApp;
   let github: nock.Scope;
   let calls: Call[];
-  let unmatched: ReturnType<typeof watchUnmatched>;
-
-  beforeEach(async () => {
-    nock.disableNetConnect();
-    app = await startDashboardApp();
-    github = nock(API);
-    calls = recordCalls(github);
-    unmatched = watchUnmatched();
-  });
-  afterEach(() => {
-    unmatched.stop();
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
-
-  const expectAllAnswered = () => {
-    expect(unmatched.requests).toEqual([]);
-    expect(errorLogs(app)).toEqual([]);
-    expect(github.pendingMocks()).toEqual([]);
-  };
+  let unmatched: AppSession["unmatched"];
+  beforeEach(() => ({ app, github, calls, unmatched } = session));
+  const { expectAllAnswered } = session;
 
   describe("one per repository, edited in place", () => {
     it("is opened once by the first scan, left alone by a scan that finds the same, and edited when what it says changes", async () => {

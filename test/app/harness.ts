@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import nock from "nock";
+import { afterEach, beforeEach, expect } from "vitest";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { pack } from "tar-stream";
@@ -294,4 +295,39 @@ export function installationCreated(): object {
     repositories: [{ id: 186853002, node_id: "MDEwOlJlcG9zaXRvcnkxODY4NTMwMDI=", name: REPO, full_name: `${OWNER}/${REPO}`, private: false }],
     sender: { login: OWNER, id: 21031067, type: "User" },
   };
+}
+
+/** A fresh app and GitHub mock per test: what the end-to-end test files share. */
+export interface AppSession {
+  app: TestApp;
+  github: nock.Scope;
+  /** Every request GitHub got, in order, with its body. */
+  calls: Call[];
+  unmatched: ReturnType<typeof watchUnmatched>;
+  /** Every mocked call was made, no other call was attempted and no scan failed. */
+  expectAllAnswered(): void;
+}
+
+/** Registers the beforeEach/afterEach of an AppSession; the object it returns is filled in anew for every test. */
+export function useAppSession(start: () => Promise<TestApp> = () => startApp()): AppSession {
+  const session = {
+    expectAllAnswered() {
+      expect(session.unmatched.requests).toEqual([]);
+      expect(errorLogs(session.app)).toEqual([]);
+      expect(session.github.pendingMocks()).toEqual([]);
+    },
+  } as AppSession;
+  beforeEach(async () => {
+    nock.disableNetConnect();
+    session.app = await start();
+    session.github = nock(API);
+    session.calls = recordCalls(session.github);
+    session.unmatched = watchUnmatched();
+  });
+  afterEach(() => {
+    session.unmatched.stop();
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+  return session;
 }

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
-  API,
   BASE_SHA,
   BOT,
   type Call,
@@ -18,16 +17,15 @@ import {
   pullRequestJson,
   type PullRequestFields,
   pushEvent,
-  recordCalls,
   REPO,
   repositoryReadCalls,
   type RepositoryReadOptions,
   scanReports,
   sign,
-  startApp,
   type TestApp,
   TREE_SHA,
-  watchUnmatched,
+  useAppSession,
+  type AppSession,
 } from "./harness.js";
 import { DASHBOARD_CREATED, DASHBOARD_READ, mockDashboardCreate, mockDashboardRead } from "./dashboard-harness.js";
 
@@ -118,30 +116,13 @@ async function mockScanRead(scope: nock.Scope, options: RepositoryReadOptions): 
 const scanCalls = (options?: Parameters<typeof repositoryReadCalls>[0]): Call[] => [...repositoryReadCalls(options), DASHBOARD_READ, ...PULL_LISTING_CALLS];
 
 describe("pull requests over their lifetime", () => {
+  const session = useAppSession();
   let app: TestApp;
   let github: nock.Scope;
   let calls: Call[];
-  let unmatched: ReturnType<typeof watchUnmatched>;
-
-  beforeEach(async () => {
-    nock.disableNetConnect();
-    app = await startApp();
-    github = nock(API);
-    calls = recordCalls(github);
-    unmatched = watchUnmatched();
-  });
-  afterEach(() => {
-    unmatched.stop();
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
-
-  /** Every mocked call was made, no other call was attempted and no scan failed. */
-  const expectAllAnswered = () => {
-    expect(unmatched.requests).toEqual([]);
-    expect(errorLogs(app)).toEqual([]);
-    expect(github.pendingMocks()).toEqual([]);
-  };
+  let unmatched: AppSession["unmatched"];
+  beforeEach(() => ({ app, github, calls, unmatched } = session));
+  const { expectAllAnswered } = session;
 
   describe("pushes", () => {
     it("a push to the default branch with nothing to fix makes the read calls, and opens the dashboard", async () => {
