@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import nock from "nock";
 import { beforeEach, describe, expect, it } from "vitest";
+import { loadRules } from "../../src/rules/load.js";
 import { COMMENT_ID, COMMENTER, issueCommentEvent } from "./commands-harness.js";
 import {
   API,
@@ -54,46 +55,10 @@ const refPath = (branch: string) => `${repoPath}/git/refs/${encodeURIComponent(`
 const livenessPull = (fields: Partial<Parameters<typeof pullRequestJson>[0]> = {}) =>
   pullRequestJson({ number: 11, branch: LIVENESS, title: LIVENESS_TITLE, body: LIVENESS_BODY, headSha: LIVENESS_HEAD, draft: true, ...fields });
 
-const RULE_LIST = [
-  "certificate-expired",
-  "certificate-expiring",
-  "certificate-invalid",
-  "certificate-lifetime-too-long",
-  "certificate-renewal-window",
-  "image-digest-missing",
-  "image-digest-outdated",
-  "image-reference-invalid",
-  "image-tag-mutable",
-  "ingress-tls-missing",
-  "liveness-probe-missing",
-  "lockfile-hashes-missing",
-  "lockfile-stale",
-  "memory-limit-missing",
-  "parse-error",
-  "private-key-committed",
-  "privilege-escalation-allowed",
-  "readiness-probe-missing",
-  "resource-requests-missing",
-  "run-as-non-root-missing",
-  "spki-pin-mismatch",
-]
-  .map((id) => `\`${id}\``)
-  .join(", ");
-const FIXABLE_RULES = [
-  "certificate-expiring",
-  "certificate-lifetime-too-long",
-  "certificate-renewal-window",
-  "image-digest-missing",
-  "image-digest-outdated",
-  "image-tag-mutable",
-  "ingress-tls-missing",
-  "liveness-probe-missing",
-  "memory-limit-missing",
-  "privilege-escalation-allowed",
-  "readiness-probe-missing",
-  "resource-requests-missing",
-  "run-as-non-root-missing",
-];
+// The catalog itself is pinned in test/rules/catalog.test.ts and test/fixes/plans.test.ts; replies name it in file order.
+const CATALOG = loadRules();
+const RULE_LIST = CATALOG.map((rule) => `\`${rule.id}\``).join(", ");
+const FIXABLE_RULES = CATALOG.filter((rule) => rule.fix !== undefined).map((rule) => rule.id);
 
 /** The dashboard issue as GitHub lists it: opened by the app, with the label. */
 function dashboardIssue(number: number, body: string): object {
