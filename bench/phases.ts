@@ -19,7 +19,7 @@ const parsed = performance.now();
 const findings = runRules(workspace, rules);
 const checked = performance.now();
 const stats = { files: workspace.files.length, resources: workspace.resources.length };
-const result = { findings, stats, workspace, lookups: [], now: new Date() };
+const result = { findings, stats, workspace, lookups: [], chartLookups: [], now: new Date() };
 formatJson(result, summarise(result, "high"));
 const reported = performance.now();
 

@@ -10,6 +10,7 @@ import { imageReferenceInvalid } from "./image-reference-invalid.js";
 import { imageTagMutable } from "./image-tag-mutable.js";
 import { ingressTls } from "./ingress-tls.js";
 import { lockfileHashesMissing } from "./lockfile-hashes-missing.js";
+import { lockfileMaintenance } from "./lockfile-maintenance.js";
 import { lockfileStale } from "./lockfile-stale.js";
 import { parseError } from "./parse-error.js";
 import { privateKeyCommitted } from "./private-key-committed.js";
@@ -20,5 +21,5 @@ import type { Check } from "./types.js";
 
 /** Every built-in check, by the name rules use in `check.name`. */
 export const CHECKS: ReadonlyMap<string, Check> = new Map(
-  [containerFieldRequired, imageTagMutable, imageDigestMissing, imageDigestOutdated, imageReferenceInvalid, runAsNonRoot, privilegeEscalation, parseError, ingressTls, certificateRenewalWindow, certificateExpired, certificateExpiring, certificateInvalid, certificateLifetimeTooLong, privateKeyCommitted, spkiPinMismatch, lockfileHashesMissing, lockfileStale].map((check) => [check.name, check]),
+  [containerFieldRequired, imageTagMutable, imageDigestMissing, imageDigestOutdated, imageReferenceInvalid, runAsNonRoot, privilegeEscalation, parseError, ingressTls, certificateRenewalWindow, certificateExpired, certificateExpiring, certificateInvalid, certificateLifetimeTooLong, privateKeyCommitted, spkiPinMismatch, lockfileHashesMissing, lockfileStale, lockfileMaintenance].map((check) => [check.name, check]),
 );

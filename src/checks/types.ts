@@ -6,6 +6,7 @@ import type { Resource } from "../model/resource.js";
 import type { FixSettings } from "../config/types.js";
 import type { Severity } from "../rules/types.js";
 import type { ParsedWorkspace } from "../scan/parse-workspace.js";
+import type { ChartLookup, LockfileLookups } from "../lockfiles/lookups.js";
 
 /** What a check reports; the engine adds rule, severity, file and line/column. */
 export interface Hit {
@@ -53,6 +54,10 @@ export interface FileCheck extends CheckBase {
 export interface CheckContext {
   now: Date;
   settings: FixSettings;
+  /** What the look-up step found for lockfiles; absent before it has run. */
+  lockfiles?: LockfileLookups;
+  /** Told of every chart whose versions an active check needs before it can judge (lockfile-maintenance). */
+  wantChartVersions?: (lookup: ChartLookup) => void;
 }
 
 /** A hit of a workspace check: in which file, and on which object (its ignore annotation and exclusions apply; its fix edits it). */
@@ -67,6 +72,8 @@ export interface WorkspaceHit extends Hit {
    * still brings its ignore annotation and exclusions.
    */
   fixOn?: Resource;
+  /** The lockfile a lockfile fix rewrites (or writes, when it is missing), and why it cannot when it cannot. */
+  lockfile?: { path: string; notFixable?: string };
 }
 
 /** Sees every parsed file at once: for what spans files (a certificate and the Ingresses that use it). */

@@ -15,6 +15,8 @@ import { formatText } from "../report/text.js";
 import type { Rule } from "../rules/types.js";
 import { compareFindings, type Finding } from "../scan/finding.js";
 import type { DigestTable } from "../pins/lookup.js";
+import type { LockfileLookups } from "../lockfiles/lookups.js";
+import { chartClientOptions } from "../helm-repos/settings.js";
 import { scanDirectory } from "../scan/scan.js";
 import { colorsFor } from "./colors.js";
 import { progressReporter } from "./progress.js";
@@ -60,21 +62,28 @@ export async function runScanCommand(dir: string, options: ScanCommandOptions, c
   let scanned = scanDirectory({ root, rules, ignorePaths: config.ignorePaths, limits, fixSettings, onProgress: progress.update, now });
   progress.done();
   let digests: DigestTable | undefined;
+  let lockfiles: LockfileLookups | undefined;
   // Offline, pins are looked up all the same, so the report says which ones need the network.
   const pinning = options.fix === true || options.offline === true;
-  if (scanned.lookups.length > 0 || pinning) {
-    // The registry client is loaded only when something needs a digest.
-    const [{ runLookupStep }, { createRegistryClient }, { registryOptionsOf }] = await Promise.all([
+  if (scanned.lookups.length > 0 || scanned.chartLookups.length > 0 || pinning) {
+    // The registry and chart repository clients are loaded only when something needs a look-up.
+    const [{ runLookupStep, lazyLookupClients }, { createRegistryClient }, { registryOptionsOf }] = await Promise.all([
       import("../pins/look-up-step.js"),
       import("../registry/client.js"),
       import("../registry/settings.js"),
     ]);
     const warn = (message: string) => process.stderr.write(`shipshape: ${message}\n`);
-    const client = () => createRegistryClient({ ...registryOptionsOf(config.registries), offline: options.offline === true, log: warn });
-    const step = await runLookupStep(scanned, { rules, fixSettings, client, fixing: pinning });
+    const offline = options.offline === true;
+    const registryOptions = { ...registryOptionsOf(config.registries), offline, log: warn };
+    const clients = lazyLookupClients(() => createRegistryClient(registryOptions), chartClientOptions(registryOptions));
+    const step = await runLookupStep(scanned, { rules, fixSettings, ...clients, offline, fixing: pinning });
     for (const problem of step.problems) warn(problem);
-    ({ scanned, digests } = step);
+    ({ scanned, digests, lockfiles } = step);
     if (step.stats && step.stats.lookups > 0) warn(`looked up ${step.stats.lookups} image ${plural(step.stats.lookups, "tag")} with ${step.stats.requests} registry ${plural(step.stats.requests, "request")}`);
+    if (step.chartStats && step.chartStats.lookups > 0) {
+      const { lookups, requests } = step.chartStats;
+      warn(`looked up chart versions in ${lookups} ${lookups === 1 ? "repository" : "repositories"} with ${requests} HTTP ${plural(requests, "request")}`);
+    }
   }
   let result = scanned;
   if (options.fix) {
@@ -84,7 +93,7 @@ export async function runScanCommand(dir: string, options: ScanCommandOptions, c
       import("../delivery/local.js"),
       import("../report/fix-summary.js"),
     ]);
-    const changeset = fixFindings(scanned.workspace, scanned.findings, { rules, settings: fixSettings, limits, now, ...(digests ? { digests } : {}) });
+    const changeset = fixFindings(scanned.workspace, scanned.findings, { rules, settings: fixSettings, limits, now, ...(digests ? { digests } : {}), ...(lockfiles ? { lockfiles } : {}) });
     process.stderr.write(formatFixSummary(changeset, options.dryRun === true, colorsFor(process.stderr)));
     result = { ...scanned, findings: findingsAfter(scanned.findings, changeset) };
     if (options.dryRun) {

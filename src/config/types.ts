@@ -27,9 +27,15 @@ export const DEFAULT_CERTIFICATE_SETTINGS: CertificateSettings = { expiringHighD
 export type PinPlace = "kustomization" | "manifest";
 
 export interface LockfileSettings {
+  /** lockfile-maintenance: locks generated longer ago than this are refreshed. */
+  maxAgeDays: number;
   /** Helm repository names and URLs, for `@name` and `alias:name` repositories in Chart.yaml. */
   helm: { repositories: Record<string, string> };
+  /** Whether lockfile-stale's fix may run `npm install --package-lock-only --ignore-scripts`, and for how long. */
+  npm: { regenerate: boolean; timeoutSeconds: number };
 }
+
+export const DEFAULT_LOCKFILE_SETTINGS: LockfileSettings = { maxAgeDays: 30, helm: { repositories: {} }, npm: { regenerate: false, timeoutSeconds: 120 } };
 
 export interface FixSettings {
   probes: { httpPath?: string };
@@ -43,7 +49,7 @@ export const DEFAULT_FIX_SETTINGS: FixSettings = {
   probes: {},
   images: { pinIn: "kustomization" },
   certificates: DEFAULT_CERTIFICATE_SETTINGS,
-  lockfiles: { helm: { repositories: {} } },
+  lockfiles: DEFAULT_LOCKFILE_SETTINGS,
   resources: { requests: { cpu: "100m", memory: "128Mi" }, memoryLimitFactor: 2 },
 };
 
@@ -66,7 +72,7 @@ export interface ConfigFile {
   /** The time certificates are judged at (ISO 8601), for reproducible runs. */
   now?: string;
   certificates?: Partial<CertificateSettings>;
-  lockfiles?: { helm?: { repositories?: Record<string, string> } };
+  lockfiles?: { maxAgeDays?: number; helm?: { repositories?: Record<string, string> }; npm?: Partial<LockfileSettings["npm"]> };
 }
 
 
@@ -107,7 +113,11 @@ export function fixSettingsOf(config: ConfigFile): FixSettings {
     probes: { ...DEFAULT_FIX_SETTINGS.probes, ...config.fixes?.probes },
     images: { ...DEFAULT_FIX_SETTINGS.images, ...config.fixes?.images },
     certificates: { ...DEFAULT_CERTIFICATE_SETTINGS, ...config.certificates },
-    lockfiles: { helm: { repositories: { ...config.lockfiles?.helm?.repositories } } },
+    lockfiles: {
+      maxAgeDays: config.lockfiles?.maxAgeDays ?? DEFAULT_LOCKFILE_SETTINGS.maxAgeDays,
+      helm: { repositories: { ...config.lockfiles?.helm?.repositories } },
+      npm: { ...DEFAULT_LOCKFILE_SETTINGS.npm, ...config.lockfiles?.npm },
+    },
     resources: {
       requests: { ...DEFAULT_FIX_SETTINGS.resources.requests, ...resources?.requests },
       memoryLimitFactor: resources?.memoryLimitFactor ?? DEFAULT_FIX_SETTINGS.resources.memoryLimitFactor,

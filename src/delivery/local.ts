@@ -4,11 +4,11 @@ import { createTwoFilesPatch } from "diff";
 import type { Changeset } from "../fixes/changeset.js";
 import { writeFileAtomically } from "./atomic-write.js";
 
-/** Writes every changed file in place, each atomically and with its permissions kept. */
+/** Writes every changed file in place, each atomically and with its permissions kept (a new file gets 0644). */
 export function writeChangeset(root: string, changeset: Changeset): void {
   for (const file of changeset.files) {
     const absolute = join(root, file.path);
-    writeFileAtomically(absolute, file.after, statSync(absolute).mode & 0o7777);
+    writeFileAtomically(absolute, file.after, file.created ? 0o644 : statSync(absolute).mode & 0o7777);
   }
 }
 
@@ -17,7 +17,7 @@ export function unifiedDiff(changeset: Changeset): string {
   return [...changeset.files]
     .sort((a, b) => (a.path < b.path ? -1 : 1))
     .map((file) =>
-      createTwoFilesPatch(`a/${file.path}`, `b/${file.path}`, file.before, file.after, undefined, undefined, {
+      createTwoFilesPatch(file.created ? "/dev/null" : `a/${file.path}`, `b/${file.path}`, file.before, file.after, undefined, undefined, {
         context: 3,
         headerOptions: { includeIndex: false, includeUnderline: false, includeFileHeaders: true },
       }),

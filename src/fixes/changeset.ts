@@ -26,7 +26,10 @@ export interface SkippedFix {
 
 export interface FileChange {
   path: string;
+  /** "" for a file the fix creates (a missing Chart.lock). */
   before: string;
+  /** The file did not exist before. */
+  created?: true;
   after: string;
   /** Ids of the fixes this change holds. */
   fixes: string[];

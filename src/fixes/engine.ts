@@ -17,6 +17,8 @@ import { ALREADY_PINNED, pinImage } from "./image-pin.js";
 import type { ContainerFix, DataChange, FixPlanResult, ResourceFix } from "./types.js";
 import { FIXES } from "./registry.js";
 import { verifyFix } from "./verify.js";
+import { fixLockfiles } from "./lockfile-refresh.js";
+import type { LockfileLookups } from "../lockfiles/lookups.js";
 import { groupBy } from "../group-by.js";
 
 export interface FixOptions {
@@ -25,8 +27,10 @@ export interface FixOptions {
   limits: Limits;
   /** What the look-up step found; image pins without a digest here are skipped with the reason. */
   digests?: DigestTable;
-  /** The time the scan judged certificates at, so rescans judge alike. Default: now. */
+  /** The time the scan judged certificates at, so rescans judge alike (and a refreshed Helm lock's `generated`). Default: now. */
   now?: Date;
+  /** What the look-up step found for lockfiles: chart versions, regenerated npm locks. */
+  lockfiles?: LockfileLookups;
 }
 
 /**
@@ -39,8 +43,11 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
   const rulesById = new Map(options.rules.map((active) => [active.rule.id, active]));
   const changeset: Changeset = { files: [], applied: [], skipped: [] };
   const orderOf = (finding: Finding) => rulesById.get(finding.rule)?.rule.fix?.order ?? DEFAULT_FIX_ORDER;
+  const fixOf = (finding: Finding) => FIXES.get(rulesById.get(finding.rule)?.rule.fix?.name ?? "");
+  // Lockfiles are rewritten whole, from what the look-up step found, and verified against their folder.
+  const lockfileFindings = findings.filter((finding) => fixOf(finding)?.scope === "lockfile");
   const candidates = findings
-    .filter((finding) => rulesById.get(finding.rule)?.rule.fix !== undefined)
+    .filter((finding) => rulesById.get(finding.rule)?.rule.fix !== undefined && fixOf(finding)?.scope !== "lockfile")
     .map((finding, index) => ({ finding, index }))
     // Per container, in the rules' fix order; otherwise as found.
     .sort((a, b) => compareTargets(a.finding, b.finding) || orderOf(a.finding) - orderOf(b.finding) || a.index - b.index)
@@ -88,7 +95,10 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
       changeset.files.push(change);
     }
   }
-  return changeset;
+  if (lockfileFindings.length === 0) return changeset;
+  const now = options.now ?? new Date();
+  const locks = fixLockfiles(workspace, lockfileFindings, { rules: options.rules, settings: options.settings, limits: options.limits, now, ...(options.lockfiles ? { lockfiles: options.lockfiles } : {}) });
+  return { files: [...changeset.files, ...locks.files], applied: [...changeset.applied, ...locks.applied], skipped: [...changeset.skipped, ...locks.skipped] };
 }
 
 const DEFAULT_FIX_ORDER = 50;
@@ -127,6 +137,7 @@ function fixOne(state: FileState, finding: Finding, active: ActiveRule, file: { 
   const ruleFix = active.rule.fix;
   const fix = ruleFix ? FIXES.get(ruleFix.name) : undefined;
   if (!ruleFix || !fix) return { reason: "no fix applies" };
+  if (fix.scope === "lockfile") return { reason: "no fix applies" };
   const edit =
     fix.scope === "image"
       ? pinImage(state, finding, analysis.context.digests ?? NO_DIGESTS)

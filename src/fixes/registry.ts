@@ -5,10 +5,13 @@ import { ingressTlsFix } from "./ingress-tls.js";
 import { probeFix } from "./probe.js";
 import { resourcesFix } from "./resources.js";
 import { securityContextFix } from "./security-context.js";
-import type { Fix, ImageFix } from "./types.js";
+import type { Fix, ImageFix, LockfileFix } from "./types.js";
 
 /** Pins images by digest wherever they are written; the edit is planned in src/pins. */
 export const imagePinFix: ImageFix = { name: "image-pin", scope: "image", paramsSchema: { type: "object", additionalProperties: false, properties: {} } };
 
+/** Rewrites a lockfile as `helm dependency update` or `npm install --package-lock-only` would; see lockfile-refresh.ts. */
+export const lockfileRefreshFix: LockfileFix = { name: "lockfile-refresh", scope: "lockfile", paramsSchema: { type: "object", additionalProperties: false, properties: {} } };
+
 /** Every built-in fix, by the name rules use in `fix.name`. */
-export const FIXES: ReadonlyMap<string, Fix> = new Map([probeFix, resourcesFix, securityContextFix, imagePinFix, certificateDurationFix, certificateRenewBeforeFix, ingressTlsFix, certManagerTakeoverFix].map((fix) => [fix.name, fix]));
+export const FIXES: ReadonlyMap<string, Fix> = new Map([probeFix, resourcesFix, securityContextFix, imagePinFix, certificateDurationFix, certificateRenewBeforeFix, ingressTlsFix, certManagerTakeoverFix, lockfileRefreshFix].map((fix) => [fix.name, fix]));

@@ -60,4 +60,11 @@ export interface ResourceFix {
   reasonWithoutObject?(): string;
 }
 
-export type Fix = ContainerFix | ImageFix | ResourceFix;
+/** Rewrites a whole lockfile as its package manager would (src/fixes/lockfile-refresh.ts); needs the look-up step. */
+export interface LockfileFix {
+  name: string;
+  scope: "lockfile";
+  paramsSchema: object;
+}
+
+export type Fix = ContainerFix | ImageFix | ResourceFix | LockfileFix;

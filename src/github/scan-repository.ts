@@ -3,7 +3,8 @@ import { ConfigError } from "../config/load.js";
 import { activeRules } from "../config/resolve.js";
 import { DEFAULT_LIMITS, fixSettingsOf, pullRequestSettingsOf } from "../config/types.js";
 import { fixFindings } from "../fixes/engine.js";
-import { runLookupStep } from "../pins/look-up-step.js";
+import { lazyLookupClients, runLookupStep } from "../pins/look-up-step.js";
+import { chartClientOptions } from "../helm-repos/settings.js";
 import { createRegistryClient } from "../registry/client.js";
 import { registryOptionsOf } from "../registry/settings.js";
 import type { RegistryClientOptions } from "../registry/types.js";
@@ -91,15 +92,17 @@ export async function scanRepository(
   const dashboardOn = config.dashboard !== false && details.has_issues !== false;
   const dashboard = dashboardOn ? await findDashboard(octokit, repository) : undefined;
   const rules = applyDashboardIgnores(configRules, dashboard?.state.ignores ?? []);
-  const client = async () => {
+  const registryOptions = { ...registryOptionsOf(config.registries), ...options.registry };
+  const clients = lazyLookupClients(async () => {
     // A token the operator set (GITHUB_TOKEN) reaches more of ghcr.io than an installation token does.
     const operatorToken = (options.registry?.env ?? process.env)["GITHUB_TOKEN"];
     const githubToken = options.registry?.offline || operatorToken ? undefined : await installationToken(octokit);
     return createRegistryClient({ ...registryOptionsOf(config.registries), ...(githubToken ? { githubToken } : {}), ...options.registry });
-  };
+  }, chartClientOptions(registryOptions));
   const now = options.now ?? new Date();
   const certificatesNow = resolveNow({ env: process.env["SHIPSHAPE_NOW"], config: config.now }, now);
-  const { scanned, digests, problems } = await runLookupStep(scanFiles(files, { rules, limits, fixSettings, now: certificatesNow }), { rules, fixSettings, client, fixing: true });
+  const scannedFiles = scanFiles(files, { rules, limits, fixSettings, now: certificatesNow });
+  const { scanned, digests, lockfiles, problems } = await runLookupStep(scannedFiles, { rules, fixSettings, ...clients, offline: options.registry?.offline === true, fixing: true });
   report.findings = scanned.findings.length;
 
   // Outside the repository's `schedule` its pull requests are listed (for the dashboard) but left as they are.
@@ -117,7 +120,7 @@ export async function scanRepository(
   const wantedBranches = new Set<string>();
   const texts = new Map<string, PullRequestText>();
   for (const group of groupFixableFindings(proposable, context.settings.groupBy)) {
-    const changeset = fixFindings(scanned.workspace, group.findings, { rules, settings: fixSettings, limits, digests, now: scanned.now });
+    const changeset = fixFindings(scanned.workspace, group.findings, { rules, settings: fixSettings, limits, digests, lockfiles, now: scanned.now });
     if (changeset.files.length === 0) continue;
     wantedBranches.add(group.branch);
     const text = pullRequestText({ group, changeset, rules: catalog, repository, baseSha: base.sha, defaultBranch });

@@ -47,7 +47,8 @@ export function npmLockfileProblems(workspace: ParsedWorkspace): WorkspaceHit[] 
     const manifestPath = posix.join(posix.dirname(lockFile.path), "package.json");
     const manifestFile = byPath.get(manifestPath);
     if (!manifestFile || manifestFile.role === "other") continue;
-    hits.push(...problemsOf(lockFile, manifestFile, `run \`npm install\` and commit ${lockFile.path}`));
+    const lockfile = { path: lockFile.path };
+    hits.push(...problemsOf(lockFile, manifestFile, `run \`npm install\` and commit ${lockFile.path}`).map((hit) => ({ ...hit, lockfile })));
   }
   return hits;
 }

@@ -4,9 +4,9 @@ import type { ImageReference } from "../images/reference.js";
 import { createAuthenticator, type Authenticator } from "./auth.js";
 import { createCredentialFinder } from "./credentials.js";
 import { allowsPlainHttp, createTransport, describeStatus, isRetryableStatus, type HttpOutcome, type Transport } from "./transport.js";
-import type { DigestResult, RegistryClient, RegistryClientOptions } from "./types.js";
+import type { DigestResult, RegistryClient, RegistryClientOptions, TagListResult } from "./types.js";
 
-export type { DigestResult, RegistryClient, RegistryClientOptions, RegistryCredential, RegistryStats } from "./types.js";
+export type { DigestResult, RegistryClient, RegistryClientOptions, RegistryCredential, RegistryStats, TagListResult } from "./types.js";
 
 /** Every manifest type a tag may point to; distribution answers 404 for OCI manifests unless all four are listed. */
 export const MANIFEST_MEDIA_TYPES = [
@@ -84,13 +84,25 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     return result;
   }
 
+  function listTags(registry: string, repository: string): Promise<TagListResult> {
+    const name = `${registry}/${repository}`;
+    if (options.offline) {
+      return Promise.resolve({ ok: false, reason: `${name}: listing tags needs the network, and Shipshape is offline`, retryable: false, needsNetwork: true });
+    }
+    lookups += 1;
+    return listAllTags({ transport, authenticator, insecureRegistries }, registry, repository).then(
+      (answer): TagListResult => (answer.ok ? answer : { ...answer, reason: `${name}: ${answer.reason}` }),
+      (error: unknown): TagListResult => ({ ok: false, reason: `${name}: listing tags failed unexpectedly (${(error as Error)?.name ?? "error"})`, retryable: true }),
+    );
+  }
+
   function stats(): ReturnType<RegistryClient["stats"]> {
     const requestsByRegistry = transport.requestsByRegistry();
     const requests = Object.values(requestsByRegistry).reduce((sum, count) => sum + count, 0);
     return { requestsByRegistry, requests, lookups, cacheHits };
   }
 
-  return { resolveDigest, stats };
+  return { resolveDigest, listTags, stats };
 }
 
 interface LookUpContext {
@@ -130,6 +142,57 @@ async function lookUp(context: LookUpContext, registry: string, repository: stri
   return withMediaType({ ok: true, digest }, get.headers);
 }
 
+/** Pages of a tag list one registry answer may link to; more means a loop. */
+const MAX_TAG_PAGES = 1000;
+
+/** Every tag, following `Link: <…>; rel="next"` (OCI distribution spec, "Listing Tags"); reasons leave out the repository. */
+async function listAllTags(context: LookUpContext, registry: string, repository: string): Promise<TagListResult> {
+  const host = apiHost(registry);
+  const scheme = allowsPlainHttp(host, context.insecureRegistries) ? "http" : "https";
+  const first = new URL(`${scheme}://${host}/v2/${repository}/tags/list`);
+  const scope = `repository:${repository}:pull`;
+  const tags: string[] = [];
+  const seen = new Set<string>();
+  for (let url: URL | undefined = first; url !== undefined; ) {
+    if (seen.has(url.href) || seen.size === MAX_TAG_PAGES) return { ok: false, reason: `the registry's tag list did not end after ${seen.size} pages`, retryable: false };
+    seen.add(url.href);
+    const page = await authorizedRequest(context, registry, scope, url.href, "GET", "application/json");
+    if (!("kind" in page)) return page;
+    if (page.kind === "failed") return { ok: false, reason: page.reason, retryable: page.retryable };
+    if (page.status !== 200) {
+      const status = page.status === 404 ? "404 (no such repository)" : describeStatus(page.status);
+      const tries = isRetryableStatus(page.status) && page.attempts > 1 ? ` on all ${page.attempts} attempts; giving up` : "";
+      return { ok: false, reason: `the registry answered ${status} to the tag list${tries}`, retryable: isRetryableStatus(page.status) };
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(new TextDecoder().decode(page.body));
+    } catch {
+      return { ok: false, reason: "the registry answered the tag list with something other than JSON", retryable: false };
+    }
+    const listed = typeof body === "object" && body !== null ? (body as Record<string, unknown>)["tags"] : undefined;
+    if (listed !== null && listed !== undefined && (!Array.isArray(listed) || listed.some((tag) => typeof tag !== "string"))) {
+      return { ok: false, reason: "the registry's tag list has no list of tag names", retryable: false };
+    }
+    tags.push(...((listed ?? []) as string[]));
+    const next = nextLink(page.headers.get("link"));
+    if (next === undefined) break;
+    url = new URL(next, url);
+    if (url.origin !== first.origin) return { ok: false, reason: `the registry's tag list links to another host (${url.host})`, retryable: false };
+  }
+  return { ok: true, tags };
+}
+
+/** The target of a `rel="next"` link in a `Link` header (RFC 8288), if any. */
+export function nextLink(header: string | null): string | undefined {
+  if (header === null) return undefined;
+  for (const match of header.matchAll(/<([^>]*)>([^,<]*)/g)) {
+    const params = match[2] ?? "";
+    if (/(?:^|;)\s*rel\s*=\s*(?:"[^"]*\bnext\b[^"]*"|next\b)/i.test(params)) return match[1];
+  }
+  return undefined;
+}
+
 /** Sends the request with what this run already knows about auth, and answers one 401 challenge. */
 async function authorizedRequest(
   context: LookUpContext,
@@ -137,10 +200,11 @@ async function authorizedRequest(
   scope: string,
   url: string,
   method: "HEAD" | "GET",
+  accept: string = ACCEPT,
 ): Promise<HttpOutcome | Failure> {
   const known = await context.authenticator.cached(registry, scope);
   const send = (authorization: string | undefined): Promise<HttpOutcome> =>
-    context.transport.send(registry, { url, method, headers: { Accept: ACCEPT, ...(authorization ? { Authorization: authorization } : {}) } });
+    context.transport.send(registry, { url, method, headers: { Accept: accept, ...(authorization ? { Authorization: authorization } : {}) } });
   const first = await send(known);
   if (first.kind === "failed" || first.status !== 401) return first;
   const answer = await context.authenticator.answer(registry, scope, first.headers.get("www-authenticate"), known !== undefined);

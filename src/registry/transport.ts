@@ -22,6 +22,8 @@ export interface TransportOptions {
   maxRetryAfterMs: number;
   concurrency: number;
   insecureRegistries: readonly string[];
+  /** Largest body accepted, and what it is called in the refusal. Default 4 MiB, "a manifest". */
+  maxBody?: { bytes: number; what: string };
 }
 
 export interface Transport {
@@ -32,7 +34,7 @@ export interface Transport {
 
 const MAX_REDIRECTS = 5;
 /** distribution refuses manifests over 4 MiB; so does this client, and token answers are far smaller. */
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const MAX_BODY = { bytes: 4 * 1024 * 1024, what: "a manifest" };
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 type Attempt =
@@ -50,6 +52,7 @@ export function createTransport(options: TransportOptions): Transport {
   const counts = new Map<string, number>();
   const limiters = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
   const insecure = options.insecureRegistries.map((host) => host.toLowerCase());
+  const maxBody = options.maxBody ?? MAX_BODY;
   /** Registries that did not answer on any attempt: the rest of the run does not wait for them again. */
   const unreachable = new Map<string, string>();
 
@@ -73,19 +76,19 @@ export function createTransport(options: TransportOptions): Transport {
       try {
         response = await options.fetch(url.href, { method, headers, redirect: "manual", signal: AbortSignal.timeout(options.timeoutMs) });
         const length = Number(response.headers.get("content-length") ?? "0");
-        if (length > MAX_BODY_BYTES) {
+        if (length > maxBody.bytes) {
           await response.body?.cancel();
-          return { kind: "failed", reason: `${url.host} sent ${length} bytes, more than the ${MAX_BODY_BYTES} a manifest may have`, retryable: false };
+          return { kind: "failed", reason: `${url.host} sent ${length} bytes, more than the ${maxBody.bytes} ${maxBody.what} may have`, retryable: false };
         }
-        body = method === "HEAD" ? new Uint8Array() : new Uint8Array(await response.arrayBuffer());
+        body = method === "HEAD" ? new Uint8Array() : await readBody(response, maxBody.bytes);
       } catch (error) {
         const noRoute = NO_ROUTE_CODES.has(networkErrorCode(error) ?? "");
         return { kind: "failed", reason: describeNetworkError(error, url.host, options.timeoutMs), retryable: true, unreachable: true, noRoute };
       }
       const location = response.headers.get("location");
       if (!REDIRECT_STATUSES.has(response.status) || location === null) {
-        if (body.byteLength > MAX_BODY_BYTES) {
-          return { kind: "failed", reason: `${url.host} sent more than the ${MAX_BODY_BYTES} bytes a manifest may have`, retryable: false };
+        if (body.byteLength > maxBody.bytes) {
+          return { kind: "failed", reason: `${url.host} sent more than the ${maxBody.bytes} bytes ${maxBody.what} may have`, retryable: false };
         }
         return { kind: "response", status: response.status, headers: response.headers, body };
       }
@@ -130,6 +133,22 @@ export function createTransport(options: TransportOptions): Transport {
   }
 
   return { send, requestsByRegistry: () => Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+}
+
+/** The body, or its first bytes past `limit` (the caller refuses it then) without reading the rest of a chunked answer. */
+async function readBody(response: Response, limit: number): Promise<Uint8Array> {
+  if (response.body === null) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    chunks.push(chunk);
+    size += chunk.byteLength;
+    if (size > limit) {
+      await response.body.cancel().catch(() => undefined);
+      break;
+    }
+  }
+  return Buffer.concat(chunks, size);
 }
 
 export function isRetryableStatus(status: number): boolean {

@@ -13,6 +13,17 @@ export type DigestResult =
       needsNetwork?: boolean;
     };
 
+/** The tags of a repository, in the registry's order, or why they could not be listed. */
+export type TagListResult =
+  | { ok: true; tags: string[] }
+  | {
+      ok: false;
+      /** A sentence naming the repository, e.g. `ghcr.io/acme/charts/redis: the registry answered 404 (no such repository)`. Never holds credentials. */
+      reason: string;
+      retryable: boolean;
+      needsNetwork?: boolean;
+    };
+
 /** Credentials for one registry: a user name and password (or personal access token), or a ready registry bearer token. */
 export type RegistryCredential = { username: string; password: string } | { token: string };
 
@@ -65,5 +76,10 @@ export interface RegistryClient {
    * Without a tag, a reference that has a digest answers it as is, and one without either resolves "latest".
    */
   resolveDigest(reference: ImageReference): Promise<DigestResult>;
+  /**
+   * Every tag of `repository` ("acme/charts/redis") in `registry` ("ghcr.io", "localhost:5000"), from
+   * `GET /v2/<repository>/tags/list`, following `Link: <…>; rel="next"` pages. Not cached: callers keep what they need.
+   */
+  listTags(registry: string, repository: string): Promise<TagListResult>;
   stats(): RegistryStats;
 }

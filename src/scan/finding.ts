@@ -18,9 +18,10 @@ export interface Finding {
   /** The node the fix edits (a container, an object), for the fix engine: in `file`, unless `targetFile` says otherwise. */
   target?: { document: number; path: readonly (string | number)[] };
   /**
-   * Set when the fix edits another object than the one the finding is on (a workspace check's `fixOn`:
-   * certificate-expiring's Ingress that serves the Secret): the file `target` is in, which may be `file`
-   * itself. The fix engine edits that file; such findings are told apart by fingerprint, not target.
+   * Set when the fix edits another file than the finding's, or another object: the lockfile a lockfile fix
+   * rewrites, or the file of a workspace check's `fixOn` (certificate-expiring's Ingress that serves the
+   * Secret), which may be `file` itself. The fix engine edits that file; such findings are told apart by
+   * fingerprint, not target.
    */
   targetFile?: string;
   /**

@@ -1,8 +1,7 @@
 import type { ActiveRule } from "../config/resolve.js";
 import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS, type FixSettings, type Limits } from "../config/types.js";
 import { CHECKS } from "../checks/registry.js";
-import type { CheckContext, Hit } from "../checks/types.js";
-import type { Severity } from "../rules/types.js";
+import type { CheckContext, Hit, WorkspaceHit } from "../checks/types.js";
 import { FIXES } from "../fixes/registry.js";
 import type { FixSubject } from "../fixes/types.js";
 import { groupBy } from "../group-by.js";
@@ -22,6 +21,7 @@ import { describePath } from "../model/paths.js";
 import { sharedAnchorOnPath } from "../yaml/nodes.js";
 import { compareFindings, type Finding } from "./finding.js";
 import { fingerprintOf } from "./fingerprint.js";
+import { chartLookupKey, type ChartLookup, type LockfileLookups } from "../lockfiles/lookups.js";
 import { parseWorkspace, type ParsedWorkspace } from "./parse-workspace.js";
 import { ignoredRules, isIgnored } from "./suppression.js";
 
@@ -47,6 +47,10 @@ export interface RuleContext {
   wantLookup?: (lookup: ImageLookup) => void;
   /** The time certificates are judged at. Default: now. */
   now?: Date;
+  /** What the look-up step found for lockfiles (chart versions, regenerated npm locks). */
+  lockfiles?: LockfileLookups;
+  /** Told of every chart whose versions an active check needs (lockfile-maintenance). */
+  wantChartVersions?: (lookup: ChartLookup) => void;
 }
 
 export interface ScanResult {
@@ -57,6 +61,8 @@ export interface ScanResult {
   workspace: ParsedWorkspace;
   /** Tags that active checks need looked up before they can judge (see rescanWithDigests). */
   lookups: ImageLookup[];
+  /** Charts whose versions active checks need before they can judge. */
+  chartLookups: ChartLookup[];
   /** The time the scan judged certificates at. */
   now: Date;
 }
@@ -73,14 +79,16 @@ export function scanFiles(files: readonly WorkspaceFile[], options: Omit<ScanOpt
   const workspace = parseWorkspace(files, limits, (done) => options.onProgress?.(done, files.length));
   const lookups = new Map<string, ImageLookup>();
   const wantLookup = (lookup: ImageLookup) => lookups.set(JSON.stringify(lookup), lookup);
+  const chartLookups = new Map<string, ChartLookup>();
+  const wantChartVersions = (lookup: ChartLookup) => chartLookups.set(chartLookupKey(lookup), lookup);
   const now = options.now ?? new Date();
-  const findings = runRules(workspace, options.rules, options.fixSettings, { wantLookup, now });
-  return { findings, stats: statsOf(workspace), workspace, lookups: [...lookups.values()], now };
+  const findings = runRules(workspace, options.rules, options.fixSettings, { wantLookup, wantChartVersions, now });
+  return { findings, stats: statsOf(workspace), workspace, lookups: [...lookups.values()], chartLookups: [...chartLookups.values()], now };
 }
 
-/** The scan's findings once the look-up step has found digests: checks that need them judge, pins that cannot be made say why. */
-export function rescanWithDigests(scanned: ScanResult, rules: readonly ActiveRule[], fixSettings: FixSettings | undefined, digests: DigestTable): ScanResult {
-  return { ...scanned, findings: runRules(scanned.workspace, rules, fixSettings, { digests, now: scanned.now }) };
+/** The scan's findings once the look-up step has run: checks that need look-ups judge, fixes that cannot be made say why. */
+export function rescanWithLookups(scanned: ScanResult, rules: readonly ActiveRule[], fixSettings: FixSettings | undefined, found: { digests: DigestTable; lockfiles: LockfileLookups }): ScanResult {
+  return { ...scanned, findings: runRules(scanned.workspace, rules, fixSettings, { ...found, now: scanned.now }) };
 }
 
 export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[], fixSettings: FixSettings = DEFAULT_FIX_SETTINGS, context: RuleContext = {}): Finding[] {
@@ -99,7 +107,9 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
     const fixed = !container && fix?.scope === "resource" ? (fixOn ?? resource) : resource;
     const fixability = image
       ? imageFixabilityOf(active, image.site, image.place, lookup ? context.digests?.get(lookupKey(lookup)) : undefined)
-      : fix?.scope === "resource"
+      : fix?.scope === "lockfile"
+        ? lockfileFixabilityOf(workspaceHit?.lockfile)
+        : fix?.scope === "resource"
         ? resourceFixabilityOf(active, fixed, fixSettings, { file: file.path, resource: identity })
         : fixabilityOf(active, container, fixSettings);
     const target = container ? container.path : fix?.scope === "resource" ? fixed?.path : undefined;
@@ -116,6 +126,7 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
       ...fixability,
       ...(target && fixed ? { target: { document: fixed.document, path: target } } : {}),
       ...(target && fixOn && fixed === fixOn ? { targetFile: fixOn.file } : {}),
+      ...(fix?.scope === "lockfile" && workspaceHit?.lockfile ? { targetFile: workspaceHit.lockfile.path } : {}),
       ...(image ? { image: { site: image.key, ...(lookup ? { lookup } : {}), ...(pinIn ? { pinIn } : {}) } } : {}),
       fingerprint: fingerprintOf([active.rule.id, file.path, identity?.kind, identity?.namespace, identity?.name, containerName, hit.detail]),
     });
@@ -152,7 +163,13 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
     }
   }
   runImageRules(workspace, rules, filesByPath, emit, context, fixSettings);
-  runWorkspaceRules(workspace, rules, filesByPath, emit, { now: context.now ?? new Date(), settings: fixSettings });
+  const workspaceContext: CheckContext = {
+    now: context.now ?? new Date(),
+    settings: fixSettings,
+    ...(context.lockfiles ? { lockfiles: context.lockfiles } : {}),
+    ...(context.wantChartVersions ? { wantChartVersions: context.wantChartVersions } : {}),
+  };
+  runWorkspaceRules(workspace, rules, filesByPath, emit, workspaceContext);
   return uniqueFingerprints(findings.sort(compareFindings));
 }
 
@@ -163,8 +180,8 @@ type Emit = (
   resource?: Resource,
   subject?: ContainerRef | string,
   image?: { site: ImageReferenceSite; key: string; place: PinPlace },
-  /** Workspace checks: the severity the hit has (unless the config sets the rule's), and the object its fix edits. */
-  workspaceHit?: { severity?: Severity; fixOn?: Resource },
+  /** Workspace checks: the severity the hit has (unless the config sets the rule's), the object its fix edits, the lockfile it rewrites. */
+  workspaceHit?: Pick<WorkspaceHit, "severity" | "fixOn" | "lockfile">,
 ) => void;
 
 /** Workspace checks see every file at once; the object a hit is on brings its ignore annotation and exclusions. */
@@ -181,7 +198,7 @@ function runWorkspaceRules(workspace: ParsedWorkspace, rules: readonly ActiveRul
       // A severity the config sets for the rule replaces the check's own (certificate-expiring's tiers).
       const configured = active.severity !== active.rule.severity;
       const severity = configured ? active.severity : hit.severity;
-      emit(active, file, hit, resource, undefined, undefined, { ...(severity ? { severity } : {}), ...(hit.fixOn ? { fixOn: hit.fixOn } : {}) });
+      emit(active, file, hit, resource, undefined, undefined, { ...(severity ? { severity } : {}), ...(hit.fixOn ? { fixOn: hit.fixOn } : {}), ...(hit.lockfile ? { lockfile: hit.lockfile } : {}) });
     }
   }
 }
@@ -235,6 +252,12 @@ function runImageRules(
       for (const hit of check.run(site, active.rule.check.params, digests)) emit(active, file, hit, resource, site.details.container, image);
     }
   }
+}
+
+/** A lockfile finding is fixable when its check named the lockfile and found no reason the fix cannot rewrite it. */
+function lockfileFixabilityOf(lockfile: WorkspaceHit["lockfile"]): Pick<Finding, "fixable" | "notFixableReason"> {
+  if (!lockfile) return { fixable: false };
+  return lockfile.notFixable === undefined ? { fixable: true } : { fixable: false, notFixableReason: lockfile.notFixable };
 }
 
 /** A finding is fixable when its rule has a fix and the fix can be planned for this container. */

@@ -53,7 +53,8 @@ export function roleFromPath({ path, chartRoot }: PathFacts): FileRole {
   }
   if (LOCKFILE_NAMES.has(name)) return "lockfile";
   if (REQUIREMENTS_FILE.test(name)) return "lockfile";
-  if (name === "package.json" || PIP_SOURCE_FILE.test(path)) return "lockfile-source";
+  // .npmrc: the registry settings npm needs to regenerate a package-lock.json.
+  if (name === "package.json" || name === ".npmrc" || PIP_SOURCE_FILE.test(path)) return "lockfile-source";
   if (PEM_EXTENSIONS.test(name)) return "pem";
   if (YAML_EXTENSION.test(name)) return "yaml";
   return "other";
