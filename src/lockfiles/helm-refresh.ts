@@ -22,8 +22,9 @@ export interface VersionChange {
 export function refreshHelmLock(chart: ChartWithDependencies, workspace: ParsedWorkspace, repositories: Record<string, string>, lookups: LockfileLookups | undefined): HelmRefresh {
   const plan = planHelmResolution(chart, repositories);
   if (!plan.ok) return { state: "blocked", reason: plan.reason };
-  if (!lookups || plan.lookups.some((lookup) => !lookups.chartVersions.has(chartLookupKey(lookup)))) return { state: "pending", plan };
-  const resolved = resolveHelmLock(chart, plan, lookups.chartVersions, workspace);
+  const versions = lookups?.chartVersions ?? new Map();
+  if (plan.lookups.some((lookup) => !versions.has(chartLookupKey(lookup)))) return { state: "pending", plan };
+  const resolved = resolveHelmLock(chart, plan, versions, workspace);
   if (!resolved.ok) return { state: "blocked", reason: resolved.reason };
   const locked = lockDependencies(chart) ?? [];
   const changes = resolved.entries.flatMap((entry, index): VersionChange[] => {

@@ -6,8 +6,8 @@ import { PROJECT_ROOT, runCli, runCliCached, scanJson, tempDir } from "./helpers
 const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string }).version;
 
 describe("shipshape rules", () => {
-  // image-digest-outdated is off unless the config turns it on, but `rules` lists the whole catalog.
-  it("lists all 21 rules, one a line, with severity, category, title and whether they are fixable", () => {
+  // image-digest-outdated and lockfile-maintenance are off unless the config turns them on, but `rules` lists the whole catalog.
+  it("lists all 22 rules, one a line, with severity, category, title and whether they are fixable", () => {
     const result = runCliCached(["rules"]);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe("");
@@ -25,7 +25,8 @@ describe("shipshape rules", () => {
         "ingress-tls-missing            high      security       Ingress has no TLS  (fixable)",
         "liveness-probe-missing         medium    reliability    Container has no liveness probe  (fixable)",
         "lockfile-hashes-missing        medium    supply-chain   Lockfile pins lack hashes",
-        "lockfile-stale                 high      reliability    Lockfile is out of date",
+        "lockfile-maintenance           low       supply-chain   Lockfile is not refreshed regularly  (fixable)",
+        "lockfile-stale                 high      reliability    Lockfile is not up to date  (fixable)",
         "memory-limit-missing           medium    resources      Container has no memory limit  (fixable)",
         "parse-error                    high      configuration  File cannot be read as configuration",
         "private-key-committed          critical  security       Private key is committed unencrypted",
@@ -55,6 +56,7 @@ describe("shipshape rules", () => {
       "spki-pin-mismatch": "high",
       "liveness-probe-missing": "medium",
       "lockfile-hashes-missing": "medium",
+      "lockfile-maintenance": "low",
       "lockfile-stale": "high",
       "readiness-probe-missing": "high",
       "image-tag-mutable": "high",

@@ -60,6 +60,7 @@ const EXPECTED_RULES: Record<string, { level: string; tags: string[]; name: stri
   "image-tag-mutable": { level: "error", tags: ["shipshape", "supply-chain", "security"], name: "ImageTagMutable" },
   "liveness-probe-missing": { level: "warning", tags: ["shipshape", "reliability"], name: "LivenessProbeMissing" },
   "lockfile-hashes-missing": { level: "warning", tags: ["shipshape", "supply-chain", "security"], name: "LockfileHashesMissing" },
+  "lockfile-maintenance": { level: "note", tags: ["shipshape", "supply-chain", "security"], name: "LockfileMaintenance" },
   "lockfile-stale": { level: "error", tags: ["shipshape", "reliability"], name: "LockfileStale" },
   "memory-limit-missing": { level: "warning", tags: ["shipshape", "resources"], name: "MemoryLimitMissing" },
   "parse-error": { level: "error", tags: ["shipshape", "configuration"], name: "ParseError" },
@@ -102,7 +103,7 @@ afterEach(() => {
 function allRulesOn(): SarifRule[] {
   const { dir, cleanup } = tempDir();
   cleanups.push(cleanup);
-  writeFileSync(join(dir, "all-on.yml"), "rules:\n  image-digest-outdated: low\n");
+  writeFileSync(join(dir, "all-on.yml"), "rules:\n  image-digest-outdated: low\n  lockfile-maintenance: low\n");
   return sarifOf([MEDIUM, "--config", join(dir, "all-on.yml")]).sarif.runs[0]!.tool.driver.rules;
 }
 
@@ -119,7 +120,7 @@ describe("scan --format sarif", () => {
 
   it("describes every rule from rules/*.yaml with title, rationale, remediation, checklist item, level and tags", () => {
     // A plain scan runs, and describes, the rules that are on by default: all but image-digest-outdated.
-    expect(CATALOG.filter((rule) => rule.enabled === false).map((rule) => rule.id)).toEqual(["image-digest-outdated"]);
+    expect(CATALOG.filter((rule) => rule.enabled === false).map((rule) => rule.id)).toEqual(["image-digest-outdated", "lockfile-maintenance"]);
     expect(sarifOf([REPO]).sarif.runs[0]!.tool.driver.rules.map((rule) => rule.id)).toEqual(
       CATALOG.filter((rule) => rule.enabled !== false).map((rule) => rule.id),
     );

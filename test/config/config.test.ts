@@ -118,8 +118,9 @@ describe("activeRules", () => {
   const summary = (config: ConfigFile, only?: string[]) => activeRules(catalog, config, only).map((active) => `${active.rule.id}:${active.severity}`);
 
   it("runs every rule at its own severity by default, except the rules that are off until named", () => {
-    expect(summary({})).toEqual(catalog.filter((rule) => rule.id !== "image-digest-outdated").map((rule) => `${rule.id}:${rule.severity}`));
-    expect(ALL_IDS).toHaveLength(21);
+    expect(summary({})).toEqual(catalog.filter((rule) => rule.enabled !== false).map((rule) => `${rule.id}:${rule.severity}`));
+    expect(ALL_IDS).toHaveLength(22);
+    expect(catalog.filter((rule) => rule.enabled === false).map((rule) => rule.id)).toEqual(["image-digest-outdated", "lockfile-maintenance"]);
   });
 
   it("runs an off-by-default rule when the config sets it (a severity, an object) or --rule names it, and never with `off`", () => {

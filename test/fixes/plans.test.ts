@@ -73,14 +73,14 @@ function written(result: FixPlanResult): unknown {
 }
 
 describe("the catalog's fixes", () => {
-  it("registers exactly the probe, resources, security-context, image-pin, certificate, Ingress TLS and cert-manager takeover fixes", () => {
-    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context", "image-pin", "certificate-duration", "certificate-renew-before", "ingress-tls", "cert-manager-takeover"]);
+  it("registers exactly the probe, resources, security-context, image-pin, certificate, Ingress TLS, cert-manager takeover and lockfile fixes", () => {
+    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context", "image-pin", "certificate-duration", "certificate-renew-before", "ingress-tls", "cert-manager-takeover", "lockfile-refresh"]);
     expect(FIXES.get("probe")).toBe(probeFix);
     expect(FIXES.get("resources")).toBe(resourcesFix);
     expect(FIXES.get("security-context")).toBe(securityContextFix);
   });
 
-  it("gives thirteen rules a fix, each with its order and parameters", () => {
+  it("gives fifteen rules a fix, each with its order and parameters", () => {
     const fixes = loadRules()
       .filter((rule) => rule.fix !== undefined)
       .map((rule) => [rule.id, rule.fix]);
@@ -93,6 +93,8 @@ describe("the catalog's fixes", () => {
       ["image-tag-mutable", { name: "image-pin", params: {} }],
       ["ingress-tls-missing", { name: "ingress-tls", params: {} }],
       ["liveness-probe-missing", { name: "probe", order: 10, params: { probe: "livenessProbe" } }],
+      ["lockfile-maintenance", { name: "lockfile-refresh", params: {} }],
+      ["lockfile-stale", { name: "lockfile-refresh", params: {} }],
       ["memory-limit-missing", { name: "resources", order: 21, params: { fields: ["limits.memory"] } }],
       ["privilege-escalation-allowed", { name: "security-context", order: 31, params: { field: "allowPrivilegeEscalation", value: false } }],
       ["readiness-probe-missing", { name: "probe", order: 11, params: { probe: "readinessProbe" } }],
