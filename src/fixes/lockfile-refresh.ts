@@ -19,7 +19,7 @@ import { fillText, fixTemplate } from "./templates.js";
 
 interface LockfileTexts {
   explanation: { helm: string; helmCreated: string; npm: string };
-  risk: { same: string; newer: string; npm: string };
+  risk: { created: string; same: string; newer: string; npm: string };
 }
 
 export interface LockfileFixOptions {
@@ -98,7 +98,7 @@ function newLockOf(workspace: ParsedWorkspace, path: string, options: LockfileFi
   return {
     text: helmLockText({ dependencies: refresh.entries, digest: refresh.digest, generated }),
     explanation: fillText(sentence, { lock: path, chart: chart.displayName, changes }).trim(),
-    risk: (refresh.changes.some((change) => change.from !== undefined) ? texts.risk.newer : texts.risk.same).trim(),
+    risk: (!chart.lockFile ? texts.risk.created : refresh.changes.some((change) => change.from !== undefined) ? texts.risk.newer : texts.risk.same).trim(),
     data: { dependencies: refresh.entries.map((entry) => ({ name: entry.name, repository: entry.repository, ...(entry.version === "" ? {} : { version: entry.version }) })), digest: refresh.digest, generated: goRfc3339Nano(generated) },
   };
 }
