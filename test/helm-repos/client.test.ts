@@ -196,7 +196,7 @@ describe("chart versions from an http repository's index.yaml", () => {
     const charts = client({ maxIndexBytes: 1_000 });
     expect(await charts.chartVersions(`${origin}/bad`, "redis")).toEqual({
       ok: false,
-      reason: `redis from ${origin}/bad: index.yaml is not valid YAML (Flow sequence in block collection must be sufficiently indented and end with a ] at line 3, column 1:)`,
+      reason: `redis from ${origin}/bad: index.yaml is not valid YAML (deficient indentation (3:1))`,
       retryable: false,
     });
     expect(await charts.chartVersions(`${origin}/big`, "redis")).toEqual({
