@@ -4,10 +4,9 @@
  * Tags). One look-up per repository (or OCI chart) per client; every request goes through one transport with timeouts,
  * retries and back-off.
  */
-import { setTimeout as delay } from "node:timers/promises";
 import { basicAuthorization } from "../registry/auth.js";
 import { environmentPrefix } from "../registry/credentials.js";
-import { createTransport, describeStatus, isRetryableStatus } from "../registry/transport.js";
+import { createDefaultTransport, describeStatus, isRetryableStatus } from "../registry/transport.js";
 import { compareMastermindsVersions, parseMastermindsVersion } from "../lockfiles/masterminds-constraint.js";
 import { parseIndexFile, type IndexFile } from "./index-file.js";
 import type { ChartRepositoryClient, ChartRepositoryClientOptions, ChartVersionsResult } from "./types.js";
@@ -26,15 +25,8 @@ type Target =
 
 export function createChartRepositoryClient(options: ChartRepositoryClientOptions): ChartRepositoryClient {
   const env = options.env ?? process.env;
-  const transport = createTransport({
-    fetch: options.fetch ?? ((url, init) => fetch(url, init)),
-    sleep: options.sleep ?? ((ms) => delay(ms)),
-    now: options.now ?? Date.now,
-    timeoutMs: options.timeoutMs ?? 10_000,
-    retries: options.retries ?? 3,
-    backoffMs: options.backoffMs ?? 500,
-    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
-    concurrency: 4,
+  const transport = createDefaultTransport({
+    ...options,
     insecureRegistries: options.insecureHosts ?? [],
     maxBody: { bytes: options.maxIndexBytes ?? DEFAULT_MAX_INDEX_BYTES, what: "an index.yaml" },
   });

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import { setTimeout as delay } from "node:timers/promises";
 import type { ImageReference } from "../images/reference.js";
 import { createAuthenticator, type Authenticator } from "./auth.js";
 import { createCredentialFinder } from "./credentials.js";
-import { allowsPlainHttp, createTransport, describeStatus, isRetryableStatus, type HttpOutcome, type Transport } from "./transport.js";
+import { allowsPlainHttp, createDefaultTransport, describeStatus, isRetryableStatus, type HttpOutcome, type Transport } from "./transport.js";
 import type { DigestResult, RegistryClient, RegistryClientOptions, TagListResult } from "./types.js";
 
 export type { DigestResult, RegistryClient, RegistryClientOptions, RegistryCredential, RegistryStats, TagListResult } from "./types.js";
@@ -39,17 +38,7 @@ export function displayImage(registry: string, repository: string, tag: string):
 export function createRegistryClient(options: RegistryClientOptions = {}): RegistryClient {
   const env = options.env ?? process.env;
   const insecureRegistries = options.insecureRegistries ?? [];
-  const transport = createTransport({
-    fetch: options.fetch ?? ((url, init) => fetch(url, init)),
-    sleep: options.sleep ?? ((ms) => delay(ms)),
-    now: options.now ?? Date.now,
-    timeoutMs: options.timeoutMs ?? 10_000,
-    retries: options.retries ?? 3,
-    backoffMs: options.backoffMs ?? 500,
-    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
-    concurrency: options.concurrency ?? 4,
-    insecureRegistries,
-  });
+  const transport = createDefaultTransport({ ...options, insecureRegistries });
   const findCredential = createCredentialFinder({
     credentials: options.credentials,
     githubToken: options.githubToken,

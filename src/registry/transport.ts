@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { createLimiter } from "./limit.js";
 import type { FetchFunction } from "./types.js";
 
@@ -24,6 +25,25 @@ export interface TransportOptions {
   insecureRegistries: readonly string[];
   /** Largest body accepted, and what it is called in the refusal. Default 4 MiB, "a manifest". */
   maxBody?: { bytes: number; what: string };
+}
+
+/**
+ * A transport with the defaults every client of this run shares (10 s timeout, 3 retries from 500 ms,
+ * Retry-After up to 60 s, 4 requests at once per host), for what its options leave out.
+ */
+export function createDefaultTransport(options: Partial<TransportOptions>): Transport {
+  return createTransport({
+    fetch: options.fetch ?? ((url, init) => fetch(url, init)),
+    sleep: options.sleep ?? ((ms) => delay(ms)),
+    now: options.now ?? Date.now,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    retries: options.retries ?? 3,
+    backoffMs: options.backoffMs ?? 500,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
+    concurrency: options.concurrency ?? 4,
+    insecureRegistries: options.insecureRegistries ?? [],
+    ...(options.maxBody ? { maxBody: options.maxBody } : {}),
+  });
 }
 
 export interface Transport {
