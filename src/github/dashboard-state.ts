@@ -37,6 +37,8 @@ export interface LastScan {
   configSources?: ConfigSource[];
   /** The repository's `schedule` when it held pull requests back: the first sweep inside it scans again. */
   heldBy?: string[];
+  /** When a scan of the same commit may find something else (a certificate nearing expiry, a lock due for maintenance): see recheck.ts. */
+  recheckAt?: string;
 }
 
 /** A config file of another repository, `owner/repo:path`, and the hash of what it said (configSourceHash). */
@@ -111,7 +113,7 @@ function parseState(json: string): DashboardState | undefined {
   if (version !== 1) return undefined;
   const state: DashboardState = { version: 1, ignores: Array.isArray(ignores) ? ignores.filter(isIgnore).map(({ rule, path, by }) => ({ rule, by, ...(path !== undefined ? { path } : {}) })) : [] };
   if (typeof lastScan === "object" && lastScan !== null) {
-    const { sha, rules, catalog, configSources, heldBy } = lastScan as Record<string, unknown>;
+    const { sha, rules, catalog, configSources, heldBy, recheckAt } = lastScan as Record<string, unknown>;
     if (typeof sha === "string" && typeof rules === "string") {
       state.lastScan = {
         sha,
@@ -119,6 +121,7 @@ function parseState(json: string): DashboardState | undefined {
         ...(typeof catalog === "string" ? { catalog } : {}),
         ...(Array.isArray(configSources) && configSources.every(isConfigSource) ? { configSources: configSources.map(({ file, hash }) => ({ file, hash })) } : {}),
         ...(Array.isArray(heldBy) && heldBy.every((entry) => typeof entry === "string") ? { heldBy } : {}),
+        ...(typeof recheckAt === "string" && !Number.isNaN(Date.parse(recheckAt)) ? { recheckAt } : {}),
       };
     }
   }

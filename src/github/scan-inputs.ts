@@ -15,7 +15,8 @@ import type { ConfigFileRead } from "./repository-config.js";
  * - the config files of other repositories that were read (the
  *   organisation's `.github` defaults, `_extends` targets): the sweep reads
  *   each of them once per installation, not once per repository;
- * - the `schedule` that held pull requests back, if one did.
+ * - the `schedule` that held pull requests back, if one did;
+ * - when a scan of the same commit may find something else (recheck.ts).
  */
 export function lastScanOf(input: {
   sha: string;
@@ -23,6 +24,7 @@ export function lastScanOf(input: {
   catalog: readonly Rule[];
   configFiles: readonly ConfigFileRead[];
   heldBy?: string | readonly string[] | undefined;
+  recheckAt?: string | undefined;
 }): LastScan {
   const heldBy = input.heldBy === undefined ? undefined : typeof input.heldBy === "string" ? [input.heldBy] : [...input.heldBy];
   return {
@@ -31,6 +33,7 @@ export function lastScanOf(input: {
     catalog: catalogHash(input.catalog),
     configSources: configSourcesOf(input.configFiles),
     ...(heldBy ? { heldBy } : {}),
+    ...(input.recheckAt ? { recheckAt: input.recheckAt } : {}),
   };
 }
 

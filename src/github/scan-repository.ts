@@ -22,6 +22,7 @@ import { closeObsolete, syncPullRequest, type SyncContext, type SyncOutcome } fr
 import { listShipshapePullRequests } from "./pull-requests.js";
 import { readRepositoryConfig, type ConfigFileRead } from "./repository-config.js";
 import { lastScanOf } from "./scan-inputs.js";
+import { recheckAt } from "./recheck.js";
 import { readTarball } from "./tarball.js";
 import { resolveNow } from "../config/now.js";
 
@@ -151,7 +152,7 @@ export async function scanRepository(
         numbers,
         closed: report.closed,
         // The config's rules, before the ignores (they are kept beside lastScan in the same block).
-        lastScan: lastScanOf({ sha: base.sha, rules: configRules, catalog, configFiles, heldBy: pullRequestsDue ? undefined : config.schedule }),
+        lastScan: lastScanOf({ sha: base.sha, rules: configRules, catalog, configFiles, heldBy: pullRequestsDue ? undefined : config.schedule, recheckAt: recheckAt(scanned, rules, fixSettings) }),
       })
     : "off";
   return report;

@@ -204,6 +204,7 @@ type Get = <T>(route: string, parameters: Record<string, unknown>, read: (data: 
 async function changeOf(context: CheckContext, repository: RepositoryName, branch: string, lastScan: LastScan | null, get: Get): Promise<string | undefined> {
   if (!lastScan) return "not scanned yet";
   if (lastScan.catalog !== context.catalog) return "rules changed";
+  if (lastScan.recheckAt !== undefined && context.options.now.getTime() >= Date.parse(lastScan.recheckAt)) return "due for another look";
   // The commit fixes the repository's own config file, and so what it extends.
   const head = await get("GET /repos/{owner}/{repo}/commits/{ref}", { ...repository, ref: branch, mediaType: { format: "sha" } }, (data) => String(data).trim());
   if (head !== lastScan.sha) return "new commit";

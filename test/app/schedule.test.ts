@@ -119,6 +119,35 @@ describe("scheduled scans", () => {
     expect(app.messages()).toEqual(expect.arrayContaining(["scheduled sweep started", "scan finished", "scheduled sweep finished"]));
   });
 
+  it("scans an unchanged commit again once its last scan's recheck time has come (a certificate nearing expiry, a lock due)", async () => {
+    app = startScheduleApp();
+    const github = nock(API);
+    const requests = recordRequests(github);
+    mockInstallations(github, [[installationJson(ACME, "acme")]]);
+    mockToken(github, ACME);
+    mockRepositoryPages(github, [[listedRepositoryJson({ owner: "acme", name: "later" }, 1), listedRepositoryJson({ owner: "acme", name: "due" }, 2)]]);
+    const later = lastScanAt(HEAD_SHA, { recheckAt: "2024-06-04T00:00:00.000Z" });
+    const due = lastScanAt(HEAD_SHA, { recheckAt: "2024-06-03T00:00:00.000Z" });
+    github
+      .get("/repos/acme/later/issues")
+      .query(DASHBOARD_QUERY)
+      .reply(200, [dashboardJson("acme", "later", 7, later)])
+      .get("/repos/acme/later/commits/main")
+      .reply(200, HEAD_SHA, SHA_TYPE);
+    github.get("/repos/acme/due/issues").query(DASHBOARD_QUERY).reply(200, [dashboardJson("acme", "due", 8, due)]);
+    await mockScanRead(github, { owner: "acme", repo: "due", sha: HEAD_SHA, fixtureDir: fixture("clean"), config: "dashboard: true\n", dashboards: [dashboardJson("acme", "due", 8, due)] });
+    const dashboardEdits: string[] = [];
+    github.patch("/repos/acme/due/issues/8", (body: { body: string }) => dashboardEdits.push(body.body) > 0).reply(200, {});
+
+    const report = await app.schedule.tick(MONDAY);
+
+    expect(github.pendingMocks()).toEqual([]);
+    expect(outcomes(report)).toEqual(["acme/later skipped (unchanged) 2", "acme/due queued (due for another look) 1"]);
+    // Due: no need to ask for the head commit. The new scan finds nothing that changes with time: no recheck.
+    expect(requests.filter((request) => request.includes("/repos/acme/due/commits"))).toEqual([]);
+    expect(readDashboardState(dashboardEdits[0] ?? "").lastScan).toEqual(lastScanAt(HEAD_SHA));
+  });
+
   it("asks again with the ETags it got: unchanged repositories answer 304, which the rate limit does not count", async () => {
     app = startScheduleApp();
     const github = nock(API);
