@@ -1,3 +1,4 @@
+import { argocdTargetRevisionMutable } from "./argocd-target-revision-mutable.js";
 import { certificateExpired } from "./certificate-expired.js";
 import { certificateExpiring } from "./certificate-expiring.js";
 import { certificateInvalid } from "./certificate-invalid.js";
@@ -21,5 +22,5 @@ import type { Check } from "./types.js";
 
 /** Every built-in check, by the name rules use in `check.name`. */
 export const CHECKS: ReadonlyMap<string, Check> = new Map(
-  [containerFieldRequired, imageTagMutable, imageDigestMissing, imageDigestOutdated, imageReferenceInvalid, runAsNonRoot, privilegeEscalation, parseError, ingressTls, certificateRenewalWindow, certificateExpired, certificateExpiring, certificateInvalid, certificateLifetimeTooLong, privateKeyCommitted, spkiPinMismatch, lockfileHashesMissing, lockfileStale, lockfileMaintenance].map((check) => [check.name, check]),
+  [containerFieldRequired, imageTagMutable, imageDigestMissing, imageDigestOutdated, imageReferenceInvalid, runAsNonRoot, privilegeEscalation, parseError, ingressTls, certificateRenewalWindow, certificateExpired, certificateExpiring, certificateInvalid, certificateLifetimeTooLong, privateKeyCommitted, spkiPinMismatch, lockfileHashesMissing, lockfileStale, lockfileMaintenance, argocdTargetRevisionMutable].map((check) => [check.name, check]),
 );

@@ -1,5 +1,5 @@
-import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import picocolors from "picocolors";
 import { loadConfig } from "../config/load.js";
 import { resolveNow } from "../config/now.js";
@@ -17,6 +17,7 @@ import { compareFindings, type Finding } from "../scan/finding.js";
 import type { DigestTable } from "../pins/lookup.js";
 import type { LockfileLookups } from "../lockfiles/lookups.js";
 import { chartClientOptions } from "../helm-repos/settings.js";
+import type { KustomizeSource } from "../kustomize/render.js";
 import { scanDirectory } from "../scan/scan.js";
 import { colorsFor } from "./colors.js";
 import { progressReporter } from "./progress.js";
@@ -61,6 +62,14 @@ export async function runScanCommand(dir: string, options: ScanCommandOptions, c
   const now = resolveNow({ flag: options.now, env: process.env["SHIPSHAPE_NOW"], config: config.now });
   let scanned = scanDirectory({ root, rules, ignorePaths: config.ignorePaths, limits, fixSettings, onProgress: progress.update, now });
   progress.done();
+  const warn = (message: string) => process.stderr.write(`shipshape: ${message}\n`);
+  if (scanned.workspace.files.some((file) => file.role === "kustomization")) {
+    // Overlays are rendered only where there are kustomizations: the renderer is loaded only then.
+    const { renderStep } = await import("../kustomize/render-step.js");
+    const rendered = await renderStep(scanned, diskSource(root, scanned.workspace.files), { rules, fixSettings });
+    if (rendered.problem) warn(rendered.problem);
+    scanned = rendered.scanned;
+  }
   let digests: DigestTable | undefined;
   let lockfiles: LockfileLookups | undefined;
   // Offline, pins are looked up all the same, so the report says which ones need the network.
@@ -72,7 +81,6 @@ export async function runScanCommand(dir: string, options: ScanCommandOptions, c
       import("../registry/client.js"),
       import("../registry/settings.js"),
     ]);
-    const warn = (message: string) => process.stderr.write(`shipshape: ${message}\n`);
     const offline = options.offline === true;
     const registryOptions = { ...registryOptionsOf(config.registries), offline, log: warn };
     const clients = lazyLookupClients(() => createRegistryClient(registryOptions), chartClientOptions(registryOptions));
@@ -111,6 +119,20 @@ export async function runScanCommand(dir: string, options: ScanCommandOptions, c
         : formatText(result, summary, options.output === undefined ? colorsFor(process.stdout) : NO_COLORS);
   emit(report, options.output);
   return summary.failed ? 1 : 0;
+}
+
+/** The scanned folder's files as kustomize reads them, from disk. */
+function diskSource(root: string, files: readonly { path: string }[]): KustomizeSource {
+  return {
+    paths: files.map((file) => file.path),
+    read: (path) => {
+      try {
+        return readFileSync(join(root, path));
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }
 
 function emit(report: string, output: string | undefined): void {

@@ -43,7 +43,16 @@ export interface FixSettings {
   certificates: CertificateSettings;
   lockfiles: LockfileSettings;
   resources: { requests: { cpu: string | number; memory: string }; memoryLimitFactor: number };
+  /**
+   * What the GitHub App found for Argo CD sources' mutable targetRevisions (argocd-revision-pin), by
+   * `${repoURL}#${targetRevision}` (`HEAD` when none is written): the commit, or why it could not be found.
+   * Absent outside the app (the CLI does not ask GitHub).
+   */
+  argocdRevisions?: Record<string, ArgoRevisionLookup>;
 }
+
+/** The commit a branch, tag or HEAD of an Argo CD source points at, or why it is not known. */
+export type ArgoRevisionLookup = { ok: true; sha: string } | { ok: false; reason: string };
 
 export const DEFAULT_FIX_SETTINGS: FixSettings = {
   probes: {},

@@ -19,6 +19,7 @@ import { FIXES } from "./registry.js";
 import { verifyFix } from "./verify.js";
 import { fixLockfiles } from "./lockfile-refresh.js";
 import type { LockfileLookups } from "../lockfiles/lookups.js";
+import type { ValuesFix } from "../helm/values-findings.js";
 import { groupBy } from "../group-by.js";
 
 export interface FixOptions {
@@ -117,7 +118,8 @@ function compareTargets(a: Finding, b: Finding): number {
 function ruleContextOf(workspace: ParsedWorkspace, digests: DigestTable = NO_DIGESTS, now = new Date()): RuleContext {
   const byPath = new Map(workspace.files.map((file) => [file.path, file]));
   const documentsOf = (file: ParsedFile) => file.documents;
-  return { images: { charts: chartsOf(workspace.files, documentsOf), file: (path) => byPath.get(path), owners: kustomizeOwners(workspace.files, documentsOf) }, digests, now };
+  const file = (path: string) => byPath.get(path);
+  return { images: { charts: chartsOf(workspace.files, documentsOf), file, owners: kustomizeOwners(workspace.files, documentsOf) }, workspaceFile: file, digests, now };
 }
 
 /** The file a finding's fix edits: where it was found, the kustomization an image pin goes into, or the file of the object its check names. */
@@ -138,8 +140,9 @@ function fixOne(state: FileState, finding: Finding, active: ActiveRule, file: { 
   const fix = ruleFix ? FIXES.get(ruleFix.name) : undefined;
   if (!ruleFix || !fix) return { reason: "no fix applies" };
   if (fix.scope === "lockfile") return { reason: "no fix applies" };
-  const edit =
-    fix.scope === "image"
+  const edit = finding.valuesFix
+    ? writeValues(state.text, finding.valuesFix)
+    : fix.scope === "image"
       ? pinImage(state, finding, analysis.context.digests ?? NO_DIGESTS)
       : fix.scope === "resource"
         ? editResource(state, finding, fix, ruleFix.params, analysis.settings)
@@ -196,6 +199,11 @@ function editResource(state: FileState, finding: Finding, fix: ResourceFix, para
   const resource = state.resource(finding.target.document, finding.target.path);
   if (!resource) return { reason: "the object could not be found again in the file" };
   return writePlan(state.text, finding.target.document, fix.plan(resource, params, settings, { file: finding.file, resource: finding.resource }));
+}
+
+/** A Helm values fix (planned with the finding, see src/helm/values-findings.ts), written into the values file. */
+function writeValues(text: string, fix: ValuesFix): PlannedEdit | { reason: string } {
+  return writePlan(text, 0, { ok: true, plan: { changes: fix.changes, explanation: fix.explanation, risk: fix.risk, risky: fix.risky } });
 }
 
 /** A planned fix written with the YAML editor, value by value. */

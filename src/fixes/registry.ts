@@ -1,3 +1,4 @@
+import { argocdRevisionPinFix } from "./argocd-revision-pin.js";
 import { certManagerTakeoverFix } from "./cert-manager-takeover.js";
 import { certificateDurationFix } from "./certificate-duration.js";
 import { certificateRenewBeforeFix } from "./certificate-renew-before.js";
@@ -14,4 +15,4 @@ export const imagePinFix: ImageFix = { name: "image-pin", scope: "image", params
 export const lockfileRefreshFix: LockfileFix = { name: "lockfile-refresh", scope: "lockfile", paramsSchema: { type: "object", additionalProperties: false, properties: {} } };
 
 /** Every built-in fix, by the name rules use in `fix.name`. */
-export const FIXES: ReadonlyMap<string, Fix> = new Map([probeFix, resourcesFix, securityContextFix, imagePinFix, certificateDurationFix, certificateRenewBeforeFix, ingressTlsFix, certManagerTakeoverFix, lockfileRefreshFix].map((fix) => [fix.name, fix]));
+export const FIXES: ReadonlyMap<string, Fix> = new Map([probeFix, resourcesFix, securityContextFix, imagePinFix, certificateDurationFix, certificateRenewBeforeFix, ingressTlsFix, certManagerTakeoverFix, lockfileRefreshFix, argocdRevisionPinFix].map((fix) => [fix.name, fix]));

@@ -7,6 +7,7 @@ import { compareFindings, type Finding } from "../scan/finding.js";
 import { ROOT_GROUP_KEY, type FixGroup } from "./groups.js";
 import { plural } from "../report/plural.js";
 import { parseJsonObject } from "../json-object.js";
+import { applicationsForFile, type ArgoDeployment, type DeployingApplication } from "../argocd/applications.js";
 
 /** What a pull request remembers about itself, in a hidden block at the end of its body. */
 export interface PullRequestMetadata {
@@ -36,6 +37,8 @@ export interface PullRequestTextInput {
   repository: { owner: string; repo: string };
   baseSha: string;
   defaultBranch: string;
+  /** What each Argo CD application deploys from this repository (src/argocd/applications.ts): the body lists those that sync the changed files. */
+  argoCd?: readonly ArgoDeployment[];
 }
 
 export const METADATA_MARKER = "shipshape";
@@ -94,6 +97,7 @@ export function pullRequestText(input: PullRequestTextInput): PullRequestText {
     rules: ruleIds.map((id) => ruleSection(id, rulesById.get(id), applied)).join("\n\n"),
     rows: tableRows(applied.map((fix) => ({ finding: fix.finding, text: fix.explanation })), linkTo),
     notFixed: notFixedSection(changeset, linkTo),
+    argoCd: argoCdSection(input.argoCd ?? [], changeset),
     risks: riskNotes(applied) || texts.noRisks,
     branch: escapeCode(group.branch),
     marker: METADATA_MARKER,
@@ -233,6 +237,33 @@ function notFixedSection(changeset: Changeset, linkTo: (finding: Finding) => str
       linkTo,
     ),
   });
+}
+
+/** The Argo CD applications that deploy the changed files, with where they sync to; empty when none does. */
+export function argoCdSection(deployments: readonly ArgoDeployment[], changeset: Pick<Changeset, "files">): string {
+  if (deployments.length === 0) return "";
+  const apps = new Map<string, { app: DeployingApplication; files: Set<string> }>();
+  for (const file of changeset.files) {
+    for (const app of applicationsForFile(deployments, file.path)) {
+      const key = JSON.stringify([app.kind, app.name, app.file]);
+      const entry = apps.get(key) ?? { app, files: new Set<string>() };
+      entry.files.add(file.path);
+      apps.set(key, entry);
+    }
+  }
+  if (apps.size === 0) return "";
+  const rows = [...apps.values()]
+    .sort((a, b) => compareText(a.app.name, b.app.name) || compareText(a.app.file, b.app.file))
+    .map(({ app, files }) =>
+      fillText(partial("pr/argocd-app-row.md"), {
+        application: escapeCell(`${app.kind === "ApplicationSet" ? "ApplicationSet " : ""}${app.name}`),
+        file: escapeCell(app.file),
+        cluster: escapeCell(app.destination.name ?? app.destination.server ?? "—"),
+        namespace: escapeCell(app.destination.namespace ?? "—"),
+        files: [...files].sort(compareText).map((path) => escapeCell(path)).join(", "),
+      }),
+    );
+  return fillText(partial("pr/argocd.md"), { count: apps.size, applications: plural(apps.size, "application"), rows: rows.join("\n") });
 }
 
 /** One note per distinct risk, with the rules it concerns, in the order of the changes. */

@@ -25,6 +25,8 @@ import { lastScanOf } from "./scan-inputs.js";
 import { recheckAt } from "./recheck.js";
 import { readTarball } from "./tarball.js";
 import { resolveNow } from "../config/now.js";
+import { deployedBy } from "../argocd/applications.js";
+import { repositoryUrlsOf, withArgoRevisions } from "./argocd-revisions.js";
 
 export interface RepositoryScanReport {
   repository: string;
@@ -103,7 +105,13 @@ export async function scanRepository(
   const now = options.now ?? new Date();
   const certificatesNow = resolveNow({ env: process.env["SHIPSHAPE_NOW"], config: config.now }, now);
   const scannedFiles = scanFiles(files, { rules, limits, fixSettings, now: certificatesNow });
-  const { scanned, digests, lockfiles, problems } = await runLookupStep(scannedFiles, { rules, fixSettings, ...clients, offline: options.registry?.offline === true, fixing: true });
+  const lookedUp = await runLookupStep(scannedFiles, { rules, fixSettings, ...clients, offline: options.registry?.offline === true, fixing: true });
+  const { digests, lockfiles, problems } = lookedUp;
+  // --- Argo CD (src/github/argocd-revisions.ts): the commits mutable targetRevisions point at, for argocd-revision-pin,
+  // then a rescan so that those findings say whether they can be fixed; and what each application deploys, for PR bodies.
+  const { scanned, fixSettings: settingsForFixes } = await withArgoRevisions(octokit, lookedUp.scanned, { repository, defaultBranch, rules, fixSettings, digests, lockfiles });
+  const argoCd = deployedBy(scanned.workspace, { repositoryUrls: repositoryUrlsOf(repository, details) });
+  // --- end of Argo CD
   report.findings = scanned.findings.length;
 
   // Outside the repository's `schedule` its pull requests are listed (for the dashboard) but left as they are.
@@ -121,10 +129,10 @@ export async function scanRepository(
   const wantedBranches = new Set<string>();
   const texts = new Map<string, PullRequestText>();
   for (const group of groupFixableFindings(proposable, context.settings.groupBy)) {
-    const changeset = fixFindings(scanned.workspace, group.findings, { rules, settings: fixSettings, limits, digests, lockfiles, now: scanned.now });
+    const changeset = fixFindings(scanned.workspace, group.findings, { rules, settings: settingsForFixes, limits, digests, lockfiles, now: scanned.now });
     if (changeset.files.length === 0) continue;
     wantedBranches.add(group.branch);
-    const text = pullRequestText({ group, changeset, rules: catalog, repository, baseSha: base.sha, defaultBranch });
+    const text = pullRequestText({ group, changeset, rules: catalog, repository, baseSha: base.sha, defaultBranch, argoCd });
     texts.set(group.branch, text);
     const force = group.findings.some((finding) => forced.has(finding.rule));
     // What a person asks for (`/shipshape fix`, `/shipshape rebase`) is not held by the schedule.

@@ -1,6 +1,7 @@
 import type { ResourceIdentity } from "../model/resource.js";
 import type { ImageLookup } from "../pins/lookup.js";
 import type { Severity } from "../rules/types.js";
+import type { ValuesFix } from "../helm/values-findings.js";
 
 export interface Finding {
   rule: string;
@@ -29,6 +30,11 @@ export interface Finding {
    * and, when the pin goes into the kustomization that lists this manifest, that file and the entry to write.
    */
   image?: { site: string; lookup?: ImageLookup; pinIn?: KustomizationPin };
+  /**
+   * Helm values findings: the values a container fix writes, planned when the finding was made (the values
+   * file holds no container to plan on again). See src/helm/values-findings.ts.
+   */
+  valuesFix?: ValuesFix;
   /** Stable across unrelated edits: rule, file, resource, container and what is wrong, not the line. */
   fingerprint: string;
 }

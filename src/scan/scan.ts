@@ -13,6 +13,9 @@ import type { DigestResult } from "../registry/types.js";
 import { pinnability } from "../pins/plan.js";
 import { pinPlaceOf, type PinPlace } from "../pins/pin-place.js";
 import { kustomizeOwners } from "../images/kustomize-owners.js";
+import { kustomizePatchFiles } from "../kustomize/patch-files.js";
+import { BASE_VALUES_NAMES, chartsOf } from "../images/helm-charts.js";
+import { chartValuesFiles, helmValuesFindings } from "../helm/values-findings.js";
 import { containersOf, podSpecOf, type ContainerList, type ContainerRef } from "../model/pods.js";
 import type { ParsedFile } from "../model/parsed-file.js";
 import type { Resource } from "../model/resource.js";
@@ -23,6 +26,7 @@ import { compareFindings, type Finding } from "./finding.js";
 import { fingerprintOf } from "./fingerprint.js";
 import { chartLookupKey, type ChartLookup, type LockfileLookups } from "../lockfiles/lookups.js";
 import { parseWorkspace, type ParsedWorkspace } from "./parse-workspace.js";
+import { reconcileWithRenderings, type Renderings } from "./rendered.js";
 import { ignoredRules, isIgnored } from "./suppression.js";
 
 export interface ScanOptions {
@@ -51,6 +55,10 @@ export interface RuleContext {
   lockfiles?: LockfileLookups;
   /** Told of every chart whose versions an active check needs (lockfile-maintenance). */
   wantChartVersions?: (lookup: ChartLookup) => void;
+  /** The rest of the workspace, for a one-file rescan (a values file's chart templates and base values). */
+  workspaceFile?: (path: string) => ParsedFile | undefined;
+  /** The kustomizations as `kubectl kustomize` built them: objects they render are judged as rendered. */
+  renderings?: Renderings;
 }
 
 export interface ScanResult {
@@ -65,6 +73,8 @@ export interface ScanResult {
   chartLookups: ChartLookup[];
   /** The time the scan judged certificates at. */
   now: Date;
+  /** The kustomizations rendered for this scan, if they were (see withRenderings). */
+  renderings?: Renderings;
 }
 
 /** Scans a folder: read, parse, run every active rule, filter, sort. Never throws on bad input. */
@@ -88,7 +98,13 @@ export function scanFiles(files: readonly WorkspaceFile[], options: Omit<ScanOpt
 
 /** The scan's findings once the look-up step has run: checks that need look-ups judge, fixes that cannot be made say why. */
 export function rescanWithLookups(scanned: ScanResult, rules: readonly ActiveRule[], fixSettings: FixSettings | undefined, found: { digests: DigestTable; lockfiles: LockfileLookups }): ScanResult {
-  return { ...scanned, findings: runRules(scanned.workspace, rules, fixSettings, { ...found, now: scanned.now }) };
+  const renderings = scanned.renderings ? { renderings: scanned.renderings } : {};
+  return { ...scanned, findings: runRules(scanned.workspace, rules, fixSettings, { ...found, ...renderings, now: scanned.now }) };
+}
+
+/** The scan's findings once its kustomizations are rendered (src/kustomize/render-step.ts). */
+export function withRenderings(scanned: ScanResult, rules: readonly ActiveRule[], fixSettings: FixSettings | undefined, renderings: Renderings): ScanResult {
+  return { ...scanned, renderings, findings: runRules(scanned.workspace, rules, fixSettings, { renderings, now: scanned.now }) };
 }
 
 export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[], fixSettings: FixSettings = DEFAULT_FIX_SETTINGS, context: RuleContext = {}): Finding[] {
@@ -141,9 +157,10 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
     }
   }
 
+  const patchFiles = kustomizePatchFiles(workspace.files);
   for (const resource of workspace.resources) {
     const file = filesByPath.get(resource.file);
-    if (!file) continue;
+    if (!file || patchFiles.has(resource.file)) continue;
     const pod = podSpecOf(resource);
     const ignored = ignoredRules(resource, pod);
     const facts = { kind: resource.kind, name: resource.name, namespace: resource.namespace, path: resource.file };
@@ -162,6 +179,7 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
       }
     }
   }
+  findings.push(...runHelmRules(workspace, rules, filesByPath, fixSettings, context));
   runImageRules(workspace, rules, filesByPath, emit, context, fixSettings);
   const workspaceContext: CheckContext = {
     now: context.now ?? new Date(),
@@ -170,7 +188,10 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
     ...(context.wantChartVersions ? { wantChartVersions: context.wantChartVersions } : {}),
   };
   runWorkspaceRules(workspace, rules, filesByPath, emit, workspaceContext);
-  return uniqueFingerprints(findings.sort(compareFindings));
+  const found = uniqueFingerprints(findings.sort(compareFindings));
+  if (!context.renderings) return found;
+  const judge = (rendered: ParsedWorkspace, judged: readonly ActiveRule[]) => runRules(rendered, judged, fixSettings, { now: workspaceContext.now });
+  return reconcileWithRenderings(found, workspace, rules, context.renderings, judge).sort(compareFindings);
 }
 
 type Emit = (
@@ -201,6 +222,30 @@ function runWorkspaceRules(workspace: ParsedWorkspace, rules: readonly ActiveRul
       emit(active, file, hit, resource, undefined, undefined, { ...(severity ? { severity } : {}), ...(hit.fixOn ? { fixOn: hit.fixOn } : {}), ...(hit.lockfile ? { lockfile: hit.lockfile } : {}) });
     }
   }
+}
+
+/**
+ * Container rules on Helm charts, judged as the values files make each
+ * container (src/helm/values-findings.ts). A one-file rescan of a values
+ * file brings the chart's templates and base values through the context.
+ */
+function runHelmRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[], filesByPath: ReadonlyMap<string, ParsedFile>, fixSettings: FixSettings, context: RuleContext): Finding[] {
+  if (!workspace.files.some((file) => file.role === "helm-values" || file.role === "helm-template")) return [];
+  const charts = context.images?.charts ?? chartsOf(workspace.files, (file) => file.documents);
+  const fileOf = (path: string) => filesByPath.get(path) ?? context.workspaceFile?.(path);
+  return helmValuesFindings({
+    charts,
+    valuesFiles: (chart) => {
+      const own = chartValuesFiles(workspace.files, chart);
+      const base = BASE_VALUES_NAMES.map((name) => fileOf(chart.root === "" ? name : `${chart.root}/${name}`)).find((file) => file !== undefined);
+      return base && !own.includes(base) ? [base, ...own] : own;
+    },
+    templateFile: fileOf,
+    reports: (path) => filesByPath.has(path),
+    rules,
+    settings: fixSettings,
+    judge: (virtual, judged) => runRules(virtual, judged, fixSettings, { now: context.now ?? new Date() }),
+  });
 }
 
 /**

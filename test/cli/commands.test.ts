@@ -7,34 +7,35 @@ const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "ut
 
 describe("shipshape rules", () => {
   // image-digest-outdated and lockfile-maintenance are off unless the config turns them on, but `rules` lists the whole catalog.
-  it("lists all 22 rules, one a line, with severity, category, title and whether they are fixable", () => {
+  it("lists all 23 rules, one a line, with severity, category, title and whether they are fixable", () => {
     const result = runCliCached(["rules"]);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe(
       [
-        "certificate-expired            critical  reliability    Certificate has expired",
-        "certificate-expiring           high      reliability    Certificate expires soon  (fixable)",
-        "certificate-invalid            high      reliability    Certificate cannot be read",
-        "certificate-lifetime-too-long  medium    security       Certificate is not short-lived  (fixable)",
-        "certificate-renewal-window     medium    reliability    Certificate is not renewed in time  (fixable)",
-        "image-digest-missing           medium    supply-chain   Image is not pinned by digest  (fixable)",
-        "image-digest-outdated          low       supply-chain   Image uses an outdated digest  (fixable)",
-        "image-reference-invalid        high      supply-chain   Image reference is not valid",
-        "image-tag-mutable              high      supply-chain   Image uses a mutable tag  (fixable)",
-        "ingress-tls-missing            high      security       Ingress has no TLS  (fixable)",
-        "liveness-probe-missing         medium    reliability    Container has no liveness probe  (fixable)",
-        "lockfile-hashes-missing        medium    supply-chain   Lockfile pins lack hashes",
-        "lockfile-maintenance           low       supply-chain   Lockfile is not refreshed regularly  (fixable)",
-        "lockfile-stale                 high      reliability    Lockfile is not up to date  (fixable)",
-        "memory-limit-missing           medium    resources      Container has no memory limit  (fixable)",
-        "parse-error                    high      configuration  File cannot be read as configuration",
-        "private-key-committed          critical  security       Private key is committed unencrypted",
-        "privilege-escalation-allowed   high      security       Container allows privilege escalation  (fixable)",
-        "readiness-probe-missing        high      reliability    Container has no readiness probe  (fixable)",
-        "resource-requests-missing      medium    resources      Container has no CPU or memory request  (fixable)",
-        "run-as-non-root-missing        medium    security       Container may run as root  (fixable)",
-        "spki-pin-mismatch              high      reliability    SPKI pin matches no certificate",
+        "argocd-target-revision-mutable  medium    supply-chain   Application uses a mutable revision  (fixable)",
+        "certificate-expired             critical  reliability    Certificate has expired",
+        "certificate-expiring            high      reliability    Certificate expires soon  (fixable)",
+        "certificate-invalid             high      reliability    Certificate cannot be read",
+        "certificate-lifetime-too-long   medium    security       Certificate is not short-lived  (fixable)",
+        "certificate-renewal-window      medium    reliability    Certificate is not renewed in time  (fixable)",
+        "image-digest-missing            medium    supply-chain   Image is not pinned by digest  (fixable)",
+        "image-digest-outdated           low       supply-chain   Image uses an outdated digest  (fixable)",
+        "image-reference-invalid         high      supply-chain   Image reference is not valid",
+        "image-tag-mutable               high      supply-chain   Image uses a mutable tag  (fixable)",
+        "ingress-tls-missing             high      security       Ingress has no TLS  (fixable)",
+        "liveness-probe-missing          medium    reliability    Container has no liveness probe  (fixable)",
+        "lockfile-hashes-missing         medium    supply-chain   Lockfile pins lack hashes",
+        "lockfile-maintenance            low       supply-chain   Lockfile is not refreshed regularly  (fixable)",
+        "lockfile-stale                  high      reliability    Lockfile is not up to date  (fixable)",
+        "memory-limit-missing            medium    resources      Container has no memory limit  (fixable)",
+        "parse-error                     high      configuration  File cannot be read as configuration",
+        "private-key-committed           critical  security       Private key is committed unencrypted",
+        "privilege-escalation-allowed    high      security       Container allows privilege escalation  (fixable)",
+        "readiness-probe-missing         high      reliability    Container has no readiness probe  (fixable)",
+        "resource-requests-missing       medium    resources      Container has no CPU or memory request  (fixable)",
+        "run-as-non-root-missing         medium    security       Container may run as root  (fixable)",
+        "spki-pin-mismatch               high      reliability    SPKI pin matches no certificate",
         "",
       ].join("\n"),
     );
@@ -46,6 +47,7 @@ describe("shipshape rules", () => {
       .split("\n")
       .map((line) => line.split(/\s+/).slice(0, 2));
     expect(Object.fromEntries(pairs)).toEqual({
+      "argocd-target-revision-mutable": "medium",
       "certificate-expired": "critical",
       "certificate-expiring": "high",
       "certificate-invalid": "high",
@@ -185,7 +187,7 @@ describe("shipshape scan examples", () => {
     // The rule is on: elsewhere it still reports, in pod specs and at the other image references.
     expect(report.findings.filter((f) => f.rule === "image-digest-missing").map((f) => [f.file, f.container, f.severity])).toEqual([
       ["apps/storefront/deployment.yaml", "web", "low"],
-      ["apps/storefront/overlays/production/kustomization.yaml", undefined, "low"],
+      ["environments/production/storefront/kustomization.yaml", undefined, "low"],
       ["charts/checkout/values.yaml", undefined, "low"],
     ]);
   });
@@ -217,7 +219,7 @@ describe("shipshape scan examples", () => {
     const kustomize = {
       rule: "image-digest-missing",
       severity: "low",
-      file: "apps/storefront/overlays/production/kustomization.yaml",
+      file: "environments/production/storefront/kustomization.yaml",
       line: 11,
       column: 13,
       message: 'Kustomize images entry for "ghcr.io/acme-shop/storefront": image "ghcr.io/acme-shop/storefront:2.4.2" is not pinned by digest',
@@ -225,7 +227,7 @@ describe("shipshape scan examples", () => {
       fixable: true,
     };
     expect(report.findings.filter((f) => f.file === "charts/checkout/values.yaml")).toEqual([helmValues]);
-    expect(report.findings.filter((f) => f.file === "apps/storefront/overlays/production/kustomization.yaml")).toEqual([kustomize]);
+    expect(report.findings.filter((f) => f.file === "environments/production/storefront/kustomization.yaml")).toEqual([kustomize]);
     // The only findings outside a workload: no other values file, kustomization or Argo CD Application reports one.
     expect(report.findings.filter((f) => f.resource === null)).toEqual([kustomize, helmValues]);
   });

@@ -752,7 +752,7 @@ describe("scan examples --fix --dry-run", () => {
       `  apps/payments/payments.yaml:104:22  image-tag-mutable  ${offline("acme/reconciler:latest")}`,
       `  apps/storefront/deployment.yaml:29:18  image-tag-mutable  ${offline("ghcr.io/acme-shop/storefront-migrate:latest")}`,
       `  apps/storefront/deployment.yaml:39:18  image-digest-missing  ${offline("ghcr.io/acme-shop/storefront:2.4.1")}`,
-      `  apps/storefront/overlays/production/kustomization.yaml:11:13  image-digest-missing  ${offline("ghcr.io/acme-shop/storefront:2.4.2")}`,
+      `  environments/production/storefront/kustomization.yaml:11:13  image-digest-missing  ${offline("ghcr.io/acme-shop/storefront:2.4.2")}`,
       `  charts/checkout/values.yaml:10:9  image-digest-missing  ${offline("ghcr.io/acme-shop/checkout:1.4.0")}`,
     ]);
     expect(stderr).toContain('  apps/storefront/deployment.yaml  liveness-probe-missing  Adds a livenessProbe to container "web" that checks what its readinessProbe already checks.');

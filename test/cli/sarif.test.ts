@@ -46,6 +46,7 @@ const CATALOG = readdirSync(RULES_DIR)
 
 /** Per rule: SARIF default level (critical/high → error, medium → warning, low → note) and tags. */
 const EXPECTED_RULES: Record<string, { level: string; tags: string[]; name: string }> = {
+  "argocd-target-revision-mutable": { level: "warning", tags: ["shipshape", "supply-chain", "security"], name: "ArgocdTargetRevisionMutable" },
   "certificate-expired": { level: "error", tags: ["shipshape", "reliability"], name: "CertificateExpired" },
   "certificate-expiring": { level: "error", tags: ["shipshape", "reliability"], name: "CertificateExpiring" },
   "certificate-invalid": { level: "error", tags: ["shipshape", "reliability"], name: "CertificateInvalid" },

@@ -119,7 +119,7 @@ describe("activeRules", () => {
 
   it("runs every rule at its own severity by default, except the rules that are off until named", () => {
     expect(summary({})).toEqual(catalog.filter((rule) => rule.enabled !== false).map((rule) => `${rule.id}:${rule.severity}`));
-    expect(ALL_IDS).toHaveLength(22);
+    expect(ALL_IDS).toHaveLength(23);
     expect(catalog.filter((rule) => rule.enabled === false).map((rule) => rule.id)).toEqual(["image-digest-outdated", "lockfile-maintenance"]);
   });
 
@@ -147,6 +147,7 @@ describe("activeRules", () => {
       "cfg.yml",
     );
     expect(summary(config)).toEqual([
+      "argocd-target-revision-mutable:medium",
       "certificate-expired:critical",
       "certificate-expiring:high",
       "certificate-invalid:high",

@@ -73,18 +73,19 @@ function written(result: FixPlanResult): unknown {
 }
 
 describe("the catalog's fixes", () => {
-  it("registers exactly the probe, resources, security-context, image-pin, certificate, Ingress TLS, cert-manager takeover and lockfile fixes", () => {
-    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context", "image-pin", "certificate-duration", "certificate-renew-before", "ingress-tls", "cert-manager-takeover", "lockfile-refresh"]);
+  it("registers exactly the probe, resources, security-context, image-pin, certificate, Ingress TLS, cert-manager takeover, lockfile and Argo CD revision pin fixes", () => {
+    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context", "image-pin", "certificate-duration", "certificate-renew-before", "ingress-tls", "cert-manager-takeover", "lockfile-refresh", "argocd-revision-pin"]);
     expect(FIXES.get("probe")).toBe(probeFix);
     expect(FIXES.get("resources")).toBe(resourcesFix);
     expect(FIXES.get("security-context")).toBe(securityContextFix);
   });
 
-  it("gives fifteen rules a fix, each with its order and parameters", () => {
+  it("gives sixteen rules a fix, each with its order and parameters", () => {
     const fixes = loadRules()
       .filter((rule) => rule.fix !== undefined)
       .map((rule) => [rule.id, rule.fix]);
     expect(fixes).toEqual([
+      ["argocd-target-revision-mutable", { name: "argocd-revision-pin", params: {} }],
       ["certificate-expiring", { name: "cert-manager-takeover", params: {} }],
       ["certificate-lifetime-too-long", { name: "certificate-duration", params: {} }],
       ["certificate-renewal-window", { name: "certificate-renew-before", params: {} }],

