@@ -15,7 +15,7 @@ import { DEFAULT_YAML_LIMITS } from "../yaml/compose.js";
 import { getIn, isMap } from "../yaml/nodes.js";
 import { toPlain } from "../yaml/plain.js";
 import { chartContainers, type ChartContainer, type FieldSource, type HookedField } from "./chart-containers.js";
-import { containerSkeleton, type ContainerSkeleton } from "./container-skeleton.js";
+import { containerSkeleton, guardsAt, type ContainerSkeleton } from "./container-skeleton.js";
 
 /** What a values fix writes, said for people, planned when the finding is made (the values file holds no container to plan on). */
 export interface ValuesFix {
@@ -56,7 +56,10 @@ export function helmValuesFindings(input: HelmValuesInput): Finding[] {
   const rules = input.rules.filter((active) => CHECKS.get(active.rule.check.name)?.scope === "container");
   if (rules.length === 0) return [];
   const found = new Map<string, Finding>();
+  const roots = input.charts.map((chart) => chart.root);
   for (const chart of input.charts) {
+    // A chart vendored under another chart's charts/ is a dependency: people do not maintain it here.
+    if (roots.some((root) => chart.root.startsWith(root === "" ? "charts/" : `${root}/charts/`))) continue;
     const templates = chart.templates ?? [];
     if (templates.length === 0) continue;
     const containers = chartContainers({ root: chart.root, templates });
@@ -79,8 +82,9 @@ function judgeContainer(chart: HelmChartInfo, container: ChartContainer, values:
   const template = (chart.templates ?? []).find((file) => file.path === container.template);
   if (!template) return [];
   const skeleton = containerSkeleton(template.text, container.offset);
-  if (!skeleton) return [];
-  const built = effectiveContainer(container, skeleton, values);
+  // A container these values switch off is not deployed with them.
+  if (!skeleton || guardsAt(template.text, container.offset).some((path) => !isTruthy(pathValue(values, path)))) return [];
+  const built = effectiveContainer(container, skeleton, values, chartName(chart));
   const podPath = podPathOf(container.workloadKind);
   const document: PlainValue = { apiVersion: "apps/v1", kind: container.workloadKind, metadata: { name: chartName(chart) } };
   setPath(document, [...podPath, container.list], [built.container]);
@@ -96,7 +100,7 @@ function judgeContainer(chart: HelmChartInfo, container: ChartContainer, values:
     const planned = fix?.scope === "container" && active?.rule.fix ? fix.plan(ref, active.rule.fix.params, input.settings) : undefined;
     const changes = planned?.ok ? planned.plan.changes.map((change) => ({ ...change, path: change.path.slice(ref.path.length) })) : [];
     const field = (changes[0]?.path[0] ?? fieldOfRule(active)) as HookedField | undefined;
-    if (!field || !(field in container.fields)) return [];
+    if (!field || !(field in container.fields) || built.unread.has(field)) return [];
     const source = container.fields[field];
     const at = locate(source, container, input.templateFile(container.template), layers);
     if (!at) return [];
@@ -139,16 +143,24 @@ function fieldOfRule(active: ActiveRule | undefined): string | undefined {
 }
 
 /** The container as the values make it: values-fed fields filled in (or dropped when empty or disabled), the rest as the template writes it. */
-function effectiveContainer(container: ChartContainer, skeleton: ContainerSkeleton, values: PlainValue): { container: Record<string, PlainValue>; podSecurityContext: PlainValue | undefined } {
-  const out: Record<string, PlainValue> = { ...skeleton.container, name: container.name };
+function effectiveContainer(
+  container: ChartContainer,
+  skeleton: ContainerSkeleton,
+  values: PlainValue,
+  chart: string,
+): { container: Record<string, PlainValue>; podSecurityContext: PlainValue | undefined; unread: Set<HookedField> } {
+  const out: Record<string, PlainValue> = { ...skeleton.container, name: container.name.replace(/\{\{-?\s*\.Chart\.Name\s*-?\}\}/g, chart) };
+  // Written by the template where the skeleton does not show it (a named template's output): not judged.
+  const unread = new Set<HookedField>();
   for (const [field, source] of Object.entries(container.fields) as [HookedField, FieldSource][]) {
+    if (source.kind === "template" && out[field] === undefined) unread.add(field);
     if (source.kind === "template") continue;
     const value = valueOf(source, values);
     if (value === undefined) delete out[field];
     else out[field] = value;
   }
   const pod = container.podSecurityContext;
-  return { container: out, podSecurityContext: pod.kind === "template" ? skeleton.podSecurityContext : valueOf(pod, values) };
+  return { container: out, podSecurityContext: pod.kind === "template" ? skeleton.podSecurityContext : valueOf(pod, values), unread };
 }
 
 /** What a values hook gives: nothing when the value is empty or its `enabled` guard is off. */
@@ -156,7 +168,11 @@ function valueOf(source: FieldSource, values: PlainValue): PlainValue | undefine
   if (source.kind !== "values") return undefined;
   if (source.enabledPath && pathValue(values, source.enabledPath) !== true) return undefined;
   const value = pathValue(values, source.path);
-  if (value === undefined || value === null || (isPlainObject(value) && Object.keys(value).length === 0)) return undefined;
+  if (!isTruthy(value)) {
+    // Bitnami's resourcesPreset fills resources (requests and limits) when they are empty, unless it is "none".
+    const preset = source.preset ? pathValue(values, source.preset) : undefined;
+    return typeof preset === "string" && preset !== "none" && preset !== "" ? PRESET_RESOURCES(preset) : undefined;
+  }
   if (source.enabledPath && isPlainObject(value)) {
     const { enabled: _enabled, ...rest } = value;
     return rest;
@@ -196,6 +212,16 @@ function locate(source: FieldSource, container: ChartContainer, template: Parsed
 function chartName(chart: HelmChartInfo): string {
   return chart.root === "" ? "." : basenameOf(chart.root);
 }
+
+/** Go templates' truth: false, 0, nil and empty strings, maps and lists are false. */
+function isTruthy(value: PlainValue | undefined): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === "") return false;
+  if (Array.isArray(value)) return value.length > 0;
+  return !isPlainObject(value) || Object.keys(value).length > 0;
+}
+
+/** What a Bitnami preset stands for, as far as the rules look: requests and limits named by the preset. */
+const PRESET_RESOURCES = (preset: string): PlainValue => ({ requests: { cpu: preset, memory: preset }, limits: { cpu: preset, memory: preset } });
 
 function pathValue(value: PlainValue | undefined, path: readonly string[]): PlainValue | undefined {
   let current = value;
