@@ -1,8 +1,8 @@
 import type { PlainValue } from "../edit/render.js";
-import { composeYaml, DEFAULT_YAML_LIMITS } from "../yaml/compose.js";
+import { composeYaml, DEFAULT_YAML_LIMITS, type YamlDocument } from "../yaml/compose.js";
 import { get, isMap, isSeq, type YamlNode } from "../yaml/nodes.js";
 import { toPlain } from "../yaml/plain.js";
-import { maskTemplate, templateSkeleton } from "./template-skeleton.js";
+import { templateSkeleton, type TemplateSkeleton } from "./template-skeleton.js";
 
 /** A template's container as literal YAML (template actions masked), and the literal securityContext of its pod. */
 export interface ContainerSkeleton {
@@ -10,10 +10,21 @@ export interface ContainerSkeleton {
   podSecurityContext: PlainValue | undefined;
 }
 
+/** A template read once for all its containers: its masked documents and its actions. */
+export interface ReadTemplate {
+  text: string;
+  documents: readonly YamlDocument[];
+  skeleton: TemplateSkeleton;
+}
+
+export function readTemplate(text: string): ReadTemplate {
+  const skeleton = templateSkeleton(text);
+  return { text, skeleton, documents: composeYaml(skeleton.text, DEFAULT_YAML_LIMITS).documents };
+}
+
 /** The container whose first key is at `offset` in a template, as its masked skeleton reads. */
-export function containerSkeleton(text: string, offset: number): ContainerSkeleton | undefined {
-  const { documents } = composeYaml(maskTemplate(text), DEFAULT_YAML_LIMITS);
-  for (const document of documents) {
+export function containerSkeleton(template: ReadTemplate, offset: number): ContainerSkeleton | undefined {
+  for (const document of template.documents) {
     const found = find(document.root, offset, undefined);
     if (found) return found;
   }
@@ -46,9 +57,9 @@ function find(node: YamlNode | undefined, offset: number, pod: YamlNode | undefi
  * The `.Values` paths that `{{ if .Values.x }}` blocks around `offset` test (Bitnami's
  * `if .Values.volumePermissions.enabled` around an init container): the container is only rendered when all hold.
  */
-export function guardsAt(text: string, offset: number): string[][] {
+export function guardsAt(template: ReadTemplate, offset: number): string[][] {
   const open: string[][][] = [];
-  for (const action of templateSkeleton(text).actions) {
+  for (const action of template.skeleton.actions) {
     if (action.start >= offset) break;
     const [word, ...rest] = action.tokens;
     if (word === "end") open.pop();

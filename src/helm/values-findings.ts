@@ -15,7 +15,7 @@ import { DEFAULT_YAML_LIMITS } from "../yaml/compose.js";
 import { getIn, isMap } from "../yaml/nodes.js";
 import { toPlain } from "../yaml/plain.js";
 import { chartContainers, type ChartContainer, type FieldSource, type HookedField } from "./chart-containers.js";
-import { containerSkeleton, guardsAt, type ContainerSkeleton } from "./container-skeleton.js";
+import { containerSkeleton, guardsAt, readTemplate, type ContainerSkeleton } from "./container-skeleton.js";
 
 /** What a values fix writes, said for people, planned when the finding is made (the values file holds no container to plan on). */
 export interface ValuesFix {
@@ -64,12 +64,21 @@ export function helmValuesFindings(input: HelmValuesInput): Finding[] {
     if (templates.length === 0) continue;
     const containers = chartContainers({ root: chart.root, templates });
     if (containers.length === 0) continue;
+    // Each template is read once; each container's skeleton and guards do not change with the values.
+    const read = new Map(templates.map((template) => [template.path, readTemplate(template.text)]));
+    const prepared = containers.flatMap((container) => {
+      const template = read.get(container.template);
+      const skeleton = template && containerSkeleton(template, container.offset);
+      return template && skeleton ? [{ container, skeleton, guards: guardsAt(template, container.offset) }] : [];
+    });
     const [base, ...overrides] = input.valuesFiles(chart);
     const layerSets = [base ? [base] : [], ...overrides.map((override) => (base ? [base, override] : [override]))];
     for (const layers of layerSets) {
       const values = layers.map((file) => toPlain(file.documents[0]?.root)).reduce<PlainValue>((merged, layer) => mergeValues(merged, layer), {});
-      for (const container of containers) {
-        for (const finding of judgeContainer(chart, container, values, layers, rules, input)) {
+      for (const { container, skeleton, guards } of prepared) {
+        // A container these values switch off is not deployed with them.
+        if (guards.some((path) => !isTruthy(pathValue(values, path)))) continue;
+        for (const finding of judgeContainer(chart, container, skeleton, values, layers, rules, input)) {
           if (input.reports(finding.file) && !found.has(finding.fingerprint)) found.set(finding.fingerprint, finding);
         }
       }
@@ -78,12 +87,15 @@ export function helmValuesFindings(input: HelmValuesInput): Finding[] {
   return [...found.values()];
 }
 
-function judgeContainer(chart: HelmChartInfo, container: ChartContainer, values: PlainValue, layers: readonly ParsedFile[], rules: readonly ActiveRule[], input: HelmValuesInput): Finding[] {
-  const template = (chart.templates ?? []).find((file) => file.path === container.template);
-  if (!template) return [];
-  const skeleton = containerSkeleton(template.text, container.offset);
-  // A container these values switch off is not deployed with them.
-  if (!skeleton || guardsAt(template.text, container.offset).some((path) => !isTruthy(pathValue(values, path)))) return [];
+function judgeContainer(
+  chart: HelmChartInfo,
+  container: ChartContainer,
+  skeleton: ContainerSkeleton,
+  values: PlainValue,
+  layers: readonly ParsedFile[],
+  rules: readonly ActiveRule[],
+  input: HelmValuesInput,
+): Finding[] {
   const built = effectiveContainer(container, skeleton, values, chartName(chart));
   const podPath = podPathOf(container.workloadKind);
   const document: PlainValue = { apiVersion: "apps/v1", kind: container.workloadKind, metadata: { name: chartName(chart) } };
