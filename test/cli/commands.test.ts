@@ -187,8 +187,8 @@ describe("shipshape scan examples", () => {
     // The rule is on: elsewhere it still reports, in pod specs and at the other image references.
     expect(report.findings.filter((f) => f.rule === "image-digest-missing").map((f) => [f.file, f.container, f.severity])).toEqual([
       ["apps/storefront/deployment.yaml", "web", "low"],
-      ["environments/production/storefront/kustomization.yaml", undefined, "low"],
       ["charts/checkout/values.yaml", undefined, "low"],
+      ["environments/production/storefront/kustomization.yaml", undefined, "low"],
     ]);
   });
 
@@ -226,10 +226,10 @@ describe("shipshape scan examples", () => {
       resource: null,
       fixable: true,
     };
-    expect(report.findings.filter((f) => f.file === "charts/checkout/values.yaml")).toEqual([helmValues]);
+    expect(report.findings.filter((f) => f.file === "charts/checkout/values.yaml" && f.rule === "image-digest-missing")).toEqual([helmValues]);
     expect(report.findings.filter((f) => f.file === "environments/production/storefront/kustomization.yaml")).toEqual([kustomize]);
     // The only findings outside a workload: no other values file, kustomization or Argo CD Application reports one.
-    expect(report.findings.filter((f) => f.resource === null)).toEqual([kustomize, helmValues]);
+    expect(report.findings.filter((f) => f.resource === null)).toEqual([helmValues, kustomize]);
   });
 
   it("reports image-digest-missing for queue-worker once the annotation is removed", () => {

@@ -726,7 +726,7 @@ spec:
 describe("scan examples --fix --dry-run", () => {
   const EXAMPLES = join(PROJECT_ROOT, "examples");
 
-  it("never writes to the bundled examples; diffs exactly three files, only adding lines; exits by what remains", () => {
+  it("never writes to the bundled examples; diffs exactly four files, adding lines but for two empty values; exits by what remains", () => {
     const before = snapshot(EXAMPLES);
     const result = runCli(["scan", "examples", "--fix", "--dry-run", "--offline"], { cwd: PROJECT_ROOT });
     expect(snapshot(EXAMPLES)).toEqual(before);
@@ -740,20 +740,26 @@ describe("scan examples --fix --dry-run", () => {
       "+++ b/apps/storefront/deployment.yaml",
       "--- a/apps/worker/statefulset.yaml",
       "+++ b/apps/worker/statefulset.yaml",
+      "--- a/charts/checkout/values.yaml",
+      "+++ b/charts/checkout/values.yaml",
     ]);
-    expect(lines.filter((line) => line.startsWith("-") && !line.startsWith("--- "))).toEqual([]);
-    expect(lines.filter((line) => line.startsWith("+") && !line.startsWith("+++ "))).toHaveLength(34);
+    // The chart's `securityContext: {}` and `resources: {}` are filled where the values file has them.
+    expect(lines.filter((line) => line.startsWith("-") && !line.startsWith("--- "))).toEqual(["-securityContext: {}", "-resources: {}"]);
+    expect(lines.filter((line) => line.startsWith("+") && !line.startsWith("+++ "))).toHaveLength(43);
     const stderr = result.stderr.split("\n");
-    expect(stderr[0]).toBe("Would fix 14 findings in 3 files (dry run: nothing was written).");
-    // Every container finding is fixed; only the five image pins are not, for want of the network.
+    expect(stderr[0]).toBe("Would fix 18 findings in 4 files (dry run: nothing was written).");
+    // Every container finding is fixed; the image pins are not, for want of the network, nor the Argo CD revisions, which the app pins.
     const offline = (image: string) => `${image}: looking up the digest needs the network, and Shipshape is offline`;
-    expect(stderr.slice(stderr.indexOf("Not fixed: 5."), stderr.indexOf("Check before merging:"))).toEqual([
-      "Not fixed: 5.",
+    const argo = "the CLI reports this; the GitHub App pins it to the commit the branch points at";
+    expect(stderr.slice(stderr.indexOf("Not fixed: 7."), stderr.indexOf("Check before merging:"))).toEqual([
+      "Not fixed: 7.",
       `  apps/payments/payments.yaml:104:22  image-tag-mutable  ${offline("acme/reconciler:latest")}`,
       `  apps/storefront/deployment.yaml:29:18  image-tag-mutable  ${offline("ghcr.io/acme-shop/storefront-migrate:latest")}`,
       `  apps/storefront/deployment.yaml:39:18  image-digest-missing  ${offline("ghcr.io/acme-shop/storefront:2.4.1")}`,
-      `  environments/production/storefront/kustomization.yaml:11:13  image-digest-missing  ${offline("ghcr.io/acme-shop/storefront:2.4.2")}`,
+      `  argocd/checkout.yaml:15:21  argocd-target-revision-mutable  ${argo}`,
+      `  argocd/storefront-production.yaml:15:21  argocd-target-revision-mutable  ${argo}`,
       `  charts/checkout/values.yaml:10:9  image-digest-missing  ${offline("ghcr.io/acme-shop/checkout:1.4.0")}`,
+      `  environments/production/storefront/kustomization.yaml:11:13  image-digest-missing  ${offline("ghcr.io/acme-shop/storefront:2.4.2")}`,
     ]);
     expect(stderr).toContain('  apps/storefront/deployment.yaml  liveness-probe-missing  Adds a livenessProbe to container "web" that checks what its readinessProbe already checks.');
     expect(stderr).toContain('  apps/worker/statefulset.yaml  liveness-probe-missing  Adds a livenessProbe to container "redis" that opens a TCP connection to port redis.');
@@ -765,7 +771,7 @@ describe("scan examples --fix --dry-run", () => {
     expect(runCli(args, { cwd: PROJECT_ROOT }).status).toBe(1);
     const dry = runCli([...args, "--fix", "--dry-run"], { cwd: PROJECT_ROOT });
     expect(dry.status).toBe(0);
-    expect(dry.stderr.split("\n")[0]).toBe("Would fix 3 findings in 3 files (dry run: nothing was written).");
+    expect(dry.stderr.split("\n")[0]).toBe("Would fix 4 findings in 4 files (dry run: nothing was written).");
     expect(snapshot(EXAMPLES)).toEqual(before);
   });
 });

@@ -157,8 +157,9 @@ describe("scan --format json", () => {
     expect(fromOutside.report.findings).toEqual(REPO_FINDINGS);
   });
 
-  it("ignores Helm templates (not YAML) but still counts them as files", () => {
+  it("reads Helm templates as templates, not YAML, and counts them as files", () => {
     const { report } = scanJson([REPO], {}, true);
+    // No parse error in them; the chart's container has its probes, securityContext and resources (test/helm has the rest).
     expect(report.findings.filter((f) => f.file.startsWith("charts/demo/templates/"))).toEqual([]);
     // The chart's only finding is its values.yaml image.
     expect(report.findings.filter((f) => f.file.startsWith("charts/"))).toEqual(REPO_FINDINGS.filter((f) => f.file === "charts/demo/values.yaml"));
