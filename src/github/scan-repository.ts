@@ -4,6 +4,7 @@ import { activeRules } from "../config/resolve.js";
 import { DEFAULT_LIMITS, fixSettingsOf, pullRequestSettingsOf } from "../config/types.js";
 import { fixFindings } from "../fixes/engine.js";
 import { lazyLookupClients, runLookupStep } from "../pins/look-up-step.js";
+import { renderStep } from "../kustomize/render-step.js";
 import { chartClientOptions } from "../helm-repos/settings.js";
 import { createRegistryClient } from "../registry/client.js";
 import { registryOptionsOf } from "../registry/settings.js";
@@ -104,9 +105,12 @@ export async function scanRepository(
   }, chartClientOptions(registryOptions));
   const now = options.now ?? new Date();
   const certificatesNow = resolveNow({ env: process.env["SHIPSHAPE_NOW"], config: config.now }, now);
-  const scannedFiles = scanFiles(files, { rules, limits, fixSettings, now: certificatesNow });
-  const lookedUp = await runLookupStep(scannedFiles, { rules, fixSettings, ...clients, offline: options.registry?.offline === true, fixing: true });
-  const { digests, lockfiles, problems } = lookedUp;
+  // Kustomizations are built from the tarball's files, as the repository holds them.
+  const byPath = new Map(tarball.files.map((file) => [file.path, file.bytes]));
+  const rendered = await renderStep(scanFiles(files, { rules, limits, fixSettings, now: certificatesNow }), { paths: [...byPath.keys()], read: (path) => byPath.get(path) }, { rules, fixSettings });
+  const lookedUp = await runLookupStep(rendered.scanned, { rules, fixSettings, ...clients, offline: options.registry?.offline === true, fixing: true });
+  const { digests, lockfiles } = lookedUp;
+  const problems = [...(rendered.problem ? [rendered.problem] : []), ...lookedUp.problems];
   // --- Argo CD (src/github/argocd-revisions.ts): the commits mutable targetRevisions point at, for argocd-revision-pin,
   // then a rescan so that those findings say whether they can be fixed; and what each application deploys, for PR bodies.
   const { scanned, fixSettings: settingsForFixes } = await withArgoRevisions(octokit, lookedUp.scanned, { repository, defaultBranch, rules, fixSettings, digests, lockfiles });
