@@ -6,6 +6,7 @@ import { findKustomize } from "./binary.js";
 import { kustomizeEntryPoints } from "./entry-points.js";
 import { renderKustomizations, type KustomizeSource } from "./render.js";
 
+export const KUSTOMIZE_TOO_OLD = "kustomize overlays were not rendered: the kustomize found is too old for origin annotations (kustomize 4.3 or kubectl 1.24 and later are), so each file was judged on its own";
 export const KUSTOMIZE_UNAVAILABLE = "kustomize overlays were not rendered: neither kubectl nor kustomize is installed (or SHIPSHAPE_KUSTOMIZE is off), so each file was judged on its own";
 
 /**
@@ -23,6 +24,9 @@ export async function renderStep(
   if (entries.length === 0) return { scanned };
   const binary = findKustomize(options.env);
   if (!binary) return { scanned, problem: KUSTOMIZE_UNAVAILABLE };
-  const renderings: Renderings = { entries: await renderKustomizations(source, entries, { binary, timeoutMs: options.timeoutMs ?? 30_000 }) };
+  const built = await renderKustomizations(source, entries, { binary, timeoutMs: options.timeoutMs ?? 30_000 });
+  // kustomize before 4.3 (kubectl before 1.24) does not know buildMetadata: that says nothing about the repository.
+  if (built.some((entry) => !entry.ok && /buildMetadata/.test(entry.reason))) return { scanned, problem: `${KUSTOMIZE_TOO_OLD} (${binary.path})` };
+  const renderings: Renderings = { entries: built };
   return { scanned: withRenderings(scanned, options.rules, options.fixSettings, renderings) };
 }

