@@ -101,7 +101,10 @@ export async function runScanCommand(dir: string, options: ScanCommandOptions, c
       import("../delivery/local.js"),
       import("../report/fix-summary.js"),
     ]);
-    const changeset = fixFindings(scanned.workspace, scanned.findings, { rules, settings: fixSettings, limits, now, ...(digests ? { digests } : {}), ...(lockfiles ? { lockfiles } : {}) });
+    const fixed = fixFindings(scanned.workspace, scanned.findings, { rules, settings: fixSettings, limits, now, ...(digests ? { digests } : {}), ...(lockfiles ? { lockfiles } : {}) });
+    const changeset = scanned.renderings
+      ? await (await import("../kustomize/overlay-fixes.js")).withOverlayFixes(fixed, scanned, scanned.findings, { rules, settings: fixSettings, limits, source: diskSource(root, scanned.workspace.files) })
+      : fixed;
     process.stderr.write(formatFixSummary(changeset, options.dryRun === true, colorsFor(process.stderr)));
     result = { ...scanned, findings: findingsAfter(scanned.findings, changeset) };
     if (options.dryRun) {

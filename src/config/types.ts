@@ -37,8 +37,12 @@ export interface LockfileSettings {
 
 export const DEFAULT_LOCKFILE_SETTINGS: LockfileSettings = { maxAgeDays: 30, helm: { repositories: {} }, npm: { regenerate: false, timeoutSeconds: 120 } };
 
+/** Where a finding in a kustomize base that overlays deploy is fixed: in the base, or by a patch in each overlay. */
+export type KustomizeFixPlace = "base" | "overlay";
+
 export interface FixSettings {
   probes: { httpPath?: string };
+  kustomize: { fixIn: KustomizeFixPlace };
   images: { pinIn: PinPlace };
   certificates: CertificateSettings;
   lockfiles: LockfileSettings;
@@ -56,6 +60,7 @@ export type ArgoRevisionLookup = { ok: true; sha: string } | { ok: false; reason
 
 export const DEFAULT_FIX_SETTINGS: FixSettings = {
   probes: {},
+  kustomize: { fixIn: "base" },
   images: { pinIn: "kustomization" },
   certificates: DEFAULT_CERTIFICATE_SETTINGS,
   lockfiles: DEFAULT_LOCKFILE_SETTINGS,
@@ -70,6 +75,7 @@ export interface ConfigFile {
   fixes?: {
     probes?: { httpPath?: string };
     images?: { pinIn?: PinPlace };
+    kustomize?: { fixIn?: KustomizeFixPlace };
     resources?: { requests?: { cpu?: string | number; memory?: string }; memoryLimitFactor?: number };
   };
   pullRequests?: Partial<PullRequestSettings>;
@@ -121,6 +127,7 @@ export function fixSettingsOf(config: ConfigFile): FixSettings {
   return {
     probes: { ...DEFAULT_FIX_SETTINGS.probes, ...config.fixes?.probes },
     images: { ...DEFAULT_FIX_SETTINGS.images, ...config.fixes?.images },
+    kustomize: { ...DEFAULT_FIX_SETTINGS.kustomize, ...config.fixes?.kustomize },
     certificates: { ...DEFAULT_CERTIFICATE_SETTINGS, ...config.certificates },
     lockfiles: {
       maxAgeDays: config.lockfiles?.maxAgeDays ?? DEFAULT_LOCKFILE_SETTINGS.maxAgeDays,

@@ -47,8 +47,10 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
   const fixOf = (finding: Finding) => FIXES.get(rulesById.get(finding.rule)?.rule.fix?.name ?? "");
   // Lockfiles are rewritten whole, from what the look-up step found, and verified against their folder.
   const lockfileFindings = findings.filter((finding) => fixOf(finding)?.scope === "lockfile");
+  // Fixed in the overlays that deploy them (src/kustomize/overlay-fixes.ts), after this, when the config says so.
+  const inOverlays = (finding: Finding) => options.settings.kustomize.fixIn === "overlay" && finding.overlays !== undefined;
   const candidates = findings
-    .filter((finding) => rulesById.get(finding.rule)?.rule.fix !== undefined && fixOf(finding)?.scope !== "lockfile")
+    .filter((finding) => rulesById.get(finding.rule)?.rule.fix !== undefined && fixOf(finding)?.scope !== "lockfile" && !inOverlays(finding))
     .map((finding, index) => ({ finding, index }))
     // Per container, in the rules' fix order; otherwise as found.
     .sort((a, b) => compareTargets(a.finding, b.finding) || orderOf(a.finding) - orderOf(b.finding) || a.index - b.index)

@@ -5,6 +5,7 @@ import { DEFAULT_LIMITS, fixSettingsOf, pullRequestSettingsOf } from "../config/
 import { fixFindings } from "../fixes/engine.js";
 import { lazyLookupClients, runLookupStep } from "../pins/look-up-step.js";
 import { renderStep } from "../kustomize/render-step.js";
+import { withOverlayFixes } from "../kustomize/overlay-fixes.js";
 import { chartClientOptions } from "../helm-repos/settings.js";
 import { createRegistryClient } from "../registry/client.js";
 import { registryOptionsOf } from "../registry/settings.js";
@@ -107,7 +108,8 @@ export async function scanRepository(
   const certificatesNow = resolveNow({ env: process.env["SHIPSHAPE_NOW"], config: config.now }, now);
   // Kustomizations are built from the tarball's files, as the repository holds them.
   const byPath = new Map(tarball.files.map((file) => [file.path, file.bytes]));
-  const rendered = await renderStep(scanFiles(files, { rules, limits, fixSettings, now: certificatesNow }), { paths: [...byPath.keys()], read: (path) => byPath.get(path) }, { rules, fixSettings });
+  const tarballSource = { paths: [...byPath.keys()], read: (path: string) => byPath.get(path) };
+  const rendered = await renderStep(scanFiles(files, { rules, limits, fixSettings, now: certificatesNow }), tarballSource, { rules, fixSettings });
   const lookedUp = await runLookupStep(rendered.scanned, { rules, fixSettings, ...clients, offline: options.registry?.offline === true, fixing: true });
   const { digests, lockfiles } = lookedUp;
   const problems = [...(rendered.problem ? [rendered.problem] : []), ...lookedUp.problems];
@@ -133,7 +135,8 @@ export async function scanRepository(
   const wantedBranches = new Set<string>();
   const texts = new Map<string, PullRequestText>();
   for (const group of groupFixableFindings(proposable, context.settings.groupBy)) {
-    const changeset = fixFindings(scanned.workspace, group.findings, { rules, settings: settingsForFixes, limits, digests, lockfiles, now: scanned.now });
+    const fixed = fixFindings(scanned.workspace, group.findings, { rules, settings: settingsForFixes, limits, digests, lockfiles, now: scanned.now });
+    const changeset = await withOverlayFixes(fixed, scanned, group.findings, { rules, settings: settingsForFixes, limits, source: tarballSource });
     if (changeset.files.length === 0) continue;
     wantedBranches.add(group.branch);
     const text = pullRequestText({ group, changeset, rules: catalog, repository, baseSha: base.sha, defaultBranch, argoCd });

