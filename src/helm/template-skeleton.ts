@@ -31,7 +31,8 @@ export interface TemplateSkeleton {
 
 const CONTROL = new Set(["if", "else", "end", "with", "range", "define", "block", "break", "continue"]);
 const OPENERS = new Set(["if", "with", "range", "define", "block"]);
-const WORD_STOP = new Set([..." \t\r\n()|,=\"'`"]);
+// `:` stops a word so that `$x:=.Values.a` (no spaces) is three tokens.
+const WORD_STOP = new Set([..." \t\r\n()|,=:\"'`"]);
 const isSpace = (ch: string | undefined): boolean => ch === " " || ch === "\t" || ch === "\n" || ch === "\r";
 
 /** Where the string opened at `start` closes. "…" and '…' give up at a line end: Go forbids newlines in them. */
@@ -67,8 +68,8 @@ export function tokensOf(s: string): string[] {
   return tokens;
 }
 
-/** The actions of a template, in order, before their block/key classification. */
-function scanActions(text: string): TemplateAction[] {
+/** The actions of a template, in order, before their block/key classification. Shared with src/images/helm-template-reads.ts. */
+export function templateActions(text: string): TemplateAction[] {
   const actions: TemplateAction[] = [];
   for (let i = 0; ; ) {
     const open = text.indexOf("{{", i);
@@ -149,7 +150,7 @@ function overwrite(chars: string[], from: number, to: number, placeholder: boole
  * chain is kept: alternatives (`if .Values.custom…` / `else`) would otherwise write the same key twice.
  */
 export function templateSkeleton(text: string): TemplateSkeleton {
-  const actions = scanActions(text);
+  const actions = templateActions(text);
   const { ends, elseSpans } = structure(actions);
   const bare = text.split("");
   for (const action of actions) overwrite(bare, action.start, action.end, false);

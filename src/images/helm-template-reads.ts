@@ -5,6 +5,8 @@
  * What it cannot follow is "unknown", so doubt answers false: a `digest:` the chart ignores leaves the image unpinned.
  */
 
+import { templateActions } from "../helm/template-skeleton.js";
+
 /** `path` is relative to the repository root, with `/` separators. */
 export interface TemplateFile { path: string; text: string }
 
@@ -27,74 +29,14 @@ const MAX_CALL_DEPTH = 16; // include chains, also templates that recurse with e
 const MAX_PARENS = 64;
 const MAX_DICT_SIZE = 64; // dicts doubling at each recursive include would otherwise grow exponentially
 const STEP_BUDGET = 1_500_000; // tokens walked over all includes: a cap on the work, whatever the input
-const WORD_STOP = new Set([..." \t\r\n()|,=:\"'`"]);
 
-const isSpace = (ch: string | undefined): boolean => ch === " " || ch === "\t" || ch === "\n" || ch === "\r";
 const literal = (token: string | undefined): string | undefined => (token?.[0] === '"' || token?.[0] === "`" ? token.slice(1) : undefined);
 
-/** Where the string opened at `start` closes. "…" and '…' give up at a line end: Go forbids newlines in them. */
-function stringEnd(s: string, start: number): number {
-  const quote = s[start];
-  if (quote === "`") {
-    const end = s.indexOf("`", start + 1);
-    return end < 0 ? s.length : end;
-  }
-  let i = start + 1;
-  while (i < s.length && s[i] !== quote && s[i] !== "\n") i += s[i] === "\\" ? 2 : 1;
-  return Math.min(i, s.length);
-}
-
-/** The tokens of each `{{ … }}` action, comments and trim markers dropped. Helm fails on an unclosed action: what follows is ignored. */
-function actionsOf(text: string): string[][] {
-  const actions: string[][] = [];
-  for (let i = 0; ; ) {
-    const open = text.indexOf("{{", i);
-    if (open < 0) return actions;
-    let start = open + 2;
-    if (text[start] === "-" && isSpace(text[start + 1])) start += 2;
-    while (isSpace(text[start])) start++;
-    let close = -1;
-    if (text.startsWith("/*", start)) {
-      // A comment ends at the first `*/`, even one that quotes `{{ … }}` (Bitnami's usage notes do).
-      const end = text.indexOf("*/", start + 2);
-      close = end < 0 ? -1 : text.indexOf("}}", end + 2);
-    } else {
-      for (let k = start; k < text.length - 1 && close < 0; k++) {
-        const ch = text[k];
-        if (ch === '"' || ch === "'" || ch === "`") k = stringEnd(text, k); // strings may hold `}}`
-        else if (ch === "}" && text[k + 1] === "}") close = k;
-      }
-      const body = close < 0 ? "" : text.slice(start, close);
-      if (close >= 0) actions.push(tokensOf(body.endsWith("-") && isSpace(body[body.length - 2]) ? body.slice(0, -1) : body));
-    }
-    if (close < 0) return actions;
-    i = close + 2;
-  }
-}
-
-/** Words, strings (kept with their opening quote), `(`, `|`, `,`, `:=`, `=`, and `)` with any fields chained on: `).digest`. */
-function tokensOf(s: string): string[] {
-  const tokens: string[] = [];
-  for (let i = 0; i < s.length; ) {
-    const ch = s[i]!;
-    if (isSpace(ch)) i++;
-    else if (ch === '"' || ch === "'" || ch === "`") {
-      const end = stringEnd(s, i);
-      const content = s.slice(i + 1, end);
-      tokens.push(ch + (ch === "`" ? content : content.replace(/\\(.)/g, "$1")));
-      i = end + 1;
-    } else {
-      let end = ch === ":" && s[i + 1] === "=" ? i + 2 : i + 1;
-      if (!WORD_STOP.has(ch) || (ch === ")" && s[end] === ".")) while (end < s.length && !WORD_STOP.has(s[end]!)) end++;
-      tokens.push(s.slice(i, end));
-      i = end;
-    }
-  }
-  return tokens;
-}
-
+/** The tokens of each `{{ … }}` action, comments dropped. Helm fails on an unclosed action: what follows is ignored. */
 function parse(text: string): Parsed {
-  const actions = actionsOf(text);
+  const all = templateActions(text);
+  const broken = all.findIndex((action) => !action.closed);
+  const actions = (broken < 0 ? all : all.slice(0, broken)).filter((action) => !action.comment).map((action) => action.tokens);
   const ends = actions.map(() => actions.length); // an unclosed block runs to the end
   const open: number[] = [];
   actions.forEach((tokens, i) => {
