@@ -19,8 +19,12 @@ import { privilegeEscalation } from "./privilege-escalation.js";
 import { runAsNonRoot } from "./run-as-non-root.js";
 import { spkiPinMismatch } from "./spki-pin-mismatch.js";
 import type { Check } from "./types.js";
+import { API_CHECKS } from "./group-api.js";
+import { DATA_CHECKS } from "./group-data.js";
+import { RELIABILITY_CHECKS } from "./group-reliability.js";
+import { SECURITY_CHECKS } from "./group-security.js";
 
 /** Every built-in check, by the name rules use in `check.name`. */
 export const CHECKS: ReadonlyMap<string, Check> = new Map(
-  [containerFieldRequired, imageTagMutable, imageDigestMissing, imageDigestOutdated, imageReferenceInvalid, runAsNonRoot, privilegeEscalation, parseError, ingressTls, certificateRenewalWindow, certificateExpired, certificateExpiring, certificateInvalid, certificateLifetimeTooLong, privateKeyCommitted, spkiPinMismatch, lockfileHashesMissing, lockfileStale, lockfileMaintenance, argocdTargetRevisionMutable].map((check) => [check.name, check]),
+  [containerFieldRequired, imageTagMutable, imageDigestMissing, imageDigestOutdated, imageReferenceInvalid, runAsNonRoot, privilegeEscalation, parseError, ingressTls, certificateRenewalWindow, certificateExpired, certificateExpiring, certificateInvalid, certificateLifetimeTooLong, privateKeyCommitted, spkiPinMismatch, lockfileHashesMissing, lockfileStale, lockfileMaintenance, argocdTargetRevisionMutable, ...SECURITY_CHECKS, ...RELIABILITY_CHECKS, ...DATA_CHECKS, ...API_CHECKS].map((check) => [check.name, check]),
 );

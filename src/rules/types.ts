@@ -30,5 +30,7 @@ export interface Rule {
   fix?: { name: string; params: Record<string, unknown>; order?: number };
   rationale: string;
   remediation: string;
+  /** When ignoring the rule is right (an annotation, a config exclusion). */
+  ignoreWhen?: string;
   source: RuleSource;
 }

@@ -142,7 +142,7 @@ describe("loadRules on a bad rules folder", () => {
       "y.yaml": GOOD_RULE("not-y"),
     });
     expect(thrown(() => loadRules(dir)).message).toBe(
-      'invalid rules:\n  - x.yaml: category: must be one of reliability, security, supply-chain, resources, configuration\n  - y.yaml: id "not-y" does not match the file name',
+      'invalid rules:\n  - x.yaml: category: must be one of reliability, security, network, secrets, supply-chain, resources, configuration\n  - y.yaml: id "not-y" does not match the file name',
     );
   });
 });

@@ -1,0 +1,4 @@
+import type { Fix } from "./types.js";
+
+/** The fixes of the api rules of the production-readiness checklist (issue 10). */
+export const API_FIXES: readonly Fix[] = [];

@@ -1,0 +1,4 @@
+import type { Fix } from "./types.js";
+
+/** The fixes of the data rules of the production-readiness checklist (issue 10). */
+export const DATA_FIXES: readonly Fix[] = [];
