@@ -7,6 +7,7 @@ import { packageRoot } from "../package-root.js";
 import { formatRuleExplanation, formatRuleList } from "../report/text.js";
 import { loadRules, RuleLoadError } from "../rules/load.js";
 import { SEVERITIES } from "../rules/types.js";
+import { formatRuleCatalog } from "../report/rule-catalog.js";
 import { colorsFor } from "./colors.js";
 import { runScanCommand, type ScanCommandOptions } from "./scan-command.js";
 import { UsageError } from "./usage-error.js";
@@ -41,9 +42,11 @@ function buildProgram(version: string, setExitCode: (code: number) => void): Com
 
   program
     .command("rules")
-    .description("list the rules")
-    .action(() => {
-      process.stdout.write(formatRuleList(loadRules(), colorsFor(process.stdout)));
+    .description("list the rules, by category")
+    .option("--markdown", "write the catalog page (docs/rules.md) instead")
+    .action((options: { markdown?: boolean }) => {
+      const rules = loadRules();
+      process.stdout.write(options.markdown ? formatRuleCatalog(rules) : formatRuleList(rules, colorsFor(process.stdout)));
     });
 
   program

@@ -58,14 +58,29 @@ function paintSeverity(severity: Severity, text: string, colors: Colors): string
 }
 
 
-/** `shipshape rules`: one line per rule. */
+/** Categories in the order `shipshape rules` and the catalog page show them. */
+export const CATEGORY_ORDER = ["reliability", "security", "network", "secrets", "supply-chain", "resources", "configuration"] as const;
+
+/** The rules by category, in CATEGORY_ORDER (unknown categories last, by name), each category's rules by id. */
+export function rulesByCategory(rules: readonly Rule[]): [string, Rule[]][] {
+  const rank = (category: string) => {
+    const index = (CATEGORY_ORDER as readonly string[]).indexOf(category);
+    return index < 0 ? CATEGORY_ORDER.length : index;
+  };
+  const categories = [...new Set(rules.map((rule) => rule.category))].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return categories.map((category) => [category, rules.filter((rule) => rule.category === category).sort((a, b) => (a.id < b.id ? -1 : 1))]);
+}
+
+/** `shipshape rules`: the rules grouped by category, one line each. */
 export function formatRuleList(rules: readonly Rule[], colors: Colors): string {
   const idWidth = Math.max(...rules.map((rule) => rule.id.length));
-  const categoryWidth = Math.max(...rules.map((rule) => rule.category.length));
-  const lines = rules.map(
-    (rule) => `${rule.id.padEnd(idWidth)}  ${paintSeverity(rule.severity, rule.severity.padEnd(8), colors)}  ${rule.category.padEnd(categoryWidth)}  ${rule.title}${rule.fix ? colors.dim("  (fixable)") : ""}`,
+  const groups = rulesByCategory(rules).map(([category, members]) =>
+    [
+      colors.bold(category),
+      ...members.map((rule) => `  ${rule.id.padEnd(idWidth)}  ${paintSeverity(rule.severity, rule.severity.padEnd(8), colors)}  ${rule.title}${rule.fix ? colors.dim("  (fixable)") : ""}`),
+    ].join("\n"),
   );
-  return `${lines.join("\n")}\n`;
+  return `${groups.join("\n\n")}\n`;
 }
 
 /** `shipshape explain <id>`: everything a person needs to judge a finding. */
@@ -95,6 +110,7 @@ export function formatRuleExplanation(rule: Rule, colors: Colors): string {
     "How to fix:",
     indent(rule.remediation),
     "",
+    ...(rule.ignoreWhen ? ["When to ignore it:", indent(rule.ignoreWhen), ""] : []),
     `Silence it for one object with the annotation shipshape.dev/ignore: "${rule.id}", or in .shipshape.yml under rules.${rule.id}.`,
     "",
   ].join("\n");
