@@ -18,6 +18,7 @@ import type { ContainerFix, DataChange, FixPlanResult, ResourceFix } from "./typ
 import { FIXES } from "./registry.js";
 import { verifyFix } from "./verify.js";
 import { fixLockfiles } from "./lockfile-refresh.js";
+import { fixWithNewFiles } from "./new-files.js";
 import type { LockfileLookups } from "../lockfiles/lookups.js";
 import type { ValuesFix } from "../helm/values-findings.js";
 import { groupBy } from "../group-by.js";
@@ -47,10 +48,12 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
   const fixOf = (finding: Finding) => FIXES.get(rulesById.get(finding.rule)?.rule.fix?.name ?? "");
   // Lockfiles are rewritten whole, from what the look-up step found, and verified against their folder.
   const lockfileFindings = findings.filter((finding) => fixOf(finding)?.scope === "lockfile");
+  // New manifests are written whole and verified with the folders they join.
+  const newFileFindings = findings.filter((finding) => fixOf(finding)?.scope === "new-file");
   // Fixed in the overlays that deploy them (src/kustomize/overlay-fixes.ts), after this, when the config says so.
   const inOverlays = (finding: Finding) => options.settings.kustomize.fixIn === "overlay" && finding.overlays !== undefined;
   const candidates = findings
-    .filter((finding) => rulesById.get(finding.rule)?.rule.fix !== undefined && fixOf(finding)?.scope !== "lockfile" && !inOverlays(finding))
+    .filter((finding) => rulesById.get(finding.rule)?.rule.fix !== undefined && fixOf(finding)?.scope !== "lockfile" && fixOf(finding)?.scope !== "new-file" && !inOverlays(finding))
     .map((finding, index) => ({ finding, index }))
     // Per container, in the rules' fix order; otherwise as found.
     .sort((a, b) => compareTargets(a.finding, b.finding) || orderOf(a.finding) - orderOf(b.finding) || a.index - b.index)
@@ -98,10 +101,13 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
       changeset.files.push(change);
     }
   }
-  if (lockfileFindings.length === 0) return changeset;
   const now = options.now ?? new Date();
-  const locks = fixLockfiles(workspace, lockfileFindings, { rules: options.rules, settings: options.settings, limits: options.limits, now, ...(options.lockfiles ? { lockfiles: options.lockfiles } : {}) });
-  return { files: [...changeset.files, ...locks.files], applied: [...changeset.applied, ...locks.applied], skipped: [...changeset.skipped, ...locks.skipped] };
+  const parts = [
+    changeset,
+    ...(lockfileFindings.length > 0 ? [fixLockfiles(workspace, lockfileFindings, { rules: options.rules, settings: options.settings, limits: options.limits, now, ...(options.lockfiles ? { lockfiles: options.lockfiles } : {}) })] : []),
+    ...(newFileFindings.length > 0 ? [fixWithNewFiles(workspace, newFileFindings, { rules: options.rules, settings: options.settings, limits: options.limits, now })] : []),
+  ];
+  return { files: parts.flatMap((part) => part.files), applied: parts.flatMap((part) => part.applied), skipped: parts.flatMap((part) => part.skipped) };
 }
 
 const DEFAULT_FIX_ORDER = 50;
@@ -141,7 +147,7 @@ function fixOne(state: FileState, finding: Finding, active: ActiveRule, file: { 
   const ruleFix = active.rule.fix;
   const fix = ruleFix ? FIXES.get(ruleFix.name) : undefined;
   if (!ruleFix || !fix) return { reason: "no fix applies" };
-  if (fix.scope === "lockfile") return { reason: "no fix applies" };
+  if (fix.scope === "lockfile" || fix.scope === "new-file") return { reason: "no fix applies" };
   const edit = finding.valuesFix
     ? writeValues(state.text, finding.valuesFix)
     : fix.scope === "image"

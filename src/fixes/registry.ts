@@ -8,6 +8,7 @@ import { resourcesFix } from "./resources.js";
 import { securityContextFix } from "./security-context.js";
 import type { Fix, ImageFix, LockfileFix } from "./types.js";
 import { API_FIXES } from "./group-api.js";
+import { pdbCreateFix } from "./pdb-create.js";
 import { DATA_FIXES } from "./group-data.js";
 import { RELIABILITY_FIXES } from "./group-reliability.js";
 import { SECURITY_FIXES } from "./group-security.js";
@@ -19,4 +20,4 @@ export const imagePinFix: ImageFix = { name: "image-pin", scope: "image", params
 export const lockfileRefreshFix: LockfileFix = { name: "lockfile-refresh", scope: "lockfile", paramsSchema: { type: "object", additionalProperties: false, properties: {} } };
 
 /** Every built-in fix, by the name rules use in `fix.name`. */
-export const FIXES: ReadonlyMap<string, Fix> = new Map([probeFix, resourcesFix, securityContextFix, imagePinFix, certificateDurationFix, certificateRenewBeforeFix, ingressTlsFix, certManagerTakeoverFix, lockfileRefreshFix, argocdRevisionPinFix, ...SECURITY_FIXES, ...RELIABILITY_FIXES, ...DATA_FIXES, ...API_FIXES].map((fix) => [fix.name, fix]));
+export const FIXES: ReadonlyMap<string, Fix> = new Map([probeFix, resourcesFix, securityContextFix, imagePinFix, certificateDurationFix, certificateRenewBeforeFix, ingressTlsFix, certManagerTakeoverFix, lockfileRefreshFix, argocdRevisionPinFix, pdbCreateFix, ...SECURITY_FIXES, ...RELIABILITY_FIXES, ...DATA_FIXES, ...API_FIXES].map((fix) => [fix.name, fix]));

@@ -3,6 +3,7 @@ import type { NodePath } from "../model/paths.js";
 import type { PlainValue } from "../edit/render.js";
 import type { ContainerRef } from "../model/pods.js";
 import type { Resource, ResourceIdentity } from "../model/resource.js";
+import type { ParsedWorkspace } from "../scan/parse-workspace.js";
 
 /** One value to set, by its path from the document root. */
 export interface DataChange {
@@ -67,4 +68,31 @@ export interface LockfileFix {
   paramsSchema: object;
 }
 
-export type Fix = ContainerFix | ImageFix | ResourceFix | LockfileFix;
+/** What a new-file fix writes: whole new files, and the kustomizations that must list them. */
+export interface NewFilePlan {
+  files: { path: string; text: string }[];
+  /** `resources:` entries to add, relative to each kustomization's folder. */
+  listIn: { kustomization: string; entry: string }[];
+  explanation: string;
+  risk: string;
+  risky: boolean;
+}
+
+export type NewFilePlanResult = { ok: true; plan: NewFilePlan } | { ok: false; reason: string };
+
+/** What a new-file fix is planned for: the finding's file and object, with the whole workspace to look around. */
+export interface NewFileSubject {
+  workspace: ParsedWorkspace;
+  file: string;
+  resource: Resource | undefined;
+}
+
+/** Adds a manifest beside the object a workspace check reported (a PodDisruptionBudget); see src/fixes/new-files.ts. */
+export interface NewFileFix {
+  name: string;
+  scope: "new-file";
+  paramsSchema: object;
+  plan(subject: NewFileSubject, params: Record<string, unknown>, settings: FixSettings): NewFilePlanResult;
+}
+
+export type Fix = ContainerFix | ImageFix | ResourceFix | LockfileFix | NewFileFix;

@@ -3,7 +3,7 @@ import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS, type FixSettings, type Limits } f
 import { CHECKS } from "../checks/registry.js";
 import type { CheckContext, Hit, WorkspaceHit } from "../checks/types.js";
 import { FIXES } from "../fixes/registry.js";
-import type { FixSubject } from "../fixes/types.js";
+import type { FixSubject, NewFilePlanResult } from "../fixes/types.js";
 import { groupBy } from "../group-by.js";
 import { findImageReferences, type ImageContext } from "../images/find-references.js";
 import { siteKeys } from "../images/site-keys.js";
@@ -125,6 +125,8 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
       ? imageFixabilityOf(active, image.site, image.place, lookup ? context.digests?.get(lookupKey(lookup)) : undefined)
       : fix?.scope === "lockfile"
         ? lockfileFixabilityOf(workspaceHit?.lockfile)
+        : fix?.scope === "new-file" && active.rule.fix
+        ? newFileFixability(fix.plan({ workspace, file: file.path, resource }, active.rule.fix.params, fixSettings))
         : fix?.scope === "resource"
         ? resourceFixabilityOf(active, fixed, fixSettings, { file: file.path, resource: identity })
         : fixabilityOf(active, container, fixSettings);
@@ -297,6 +299,10 @@ function runImageRules(
       for (const hit of check.run(site, active.rule.check.params, digests)) emit(active, file, hit, resource, site.details.container, image);
     }
   }
+}
+
+function newFileFixability(planned: NewFilePlanResult): Pick<Finding, "fixable" | "notFixableReason"> {
+  return planned.ok ? { fixable: true } : { fixable: false, notFixableReason: planned.reason };
 }
 
 /** A lockfile finding is fixable when its check named the lockfile and found no reason the fix cannot rewrite it. */
