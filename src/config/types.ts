@@ -40,6 +40,14 @@ export const DEFAULT_LOCKFILE_SETTINGS: LockfileSettings = { maxAgeDays: 30, hel
 /** Where a finding in a kustomize base that overlays deploy is fixed: in the base, or by a patch in each overlay. */
 export type KustomizeFixPlace = "base" | "overlay";
 
+/** The Kubernetes version the manifests are deployed to: deprecated-api-version judges removals against it. */
+export interface KubernetesSettings {
+  /** A minor version, "1.31". */
+  version: string;
+}
+
+export const DEFAULT_KUBERNETES_SETTINGS: KubernetesSettings = { version: "1.31" };
+
 export interface FixSettings {
   probes: { httpPath?: string };
   kustomize: { fixIn: KustomizeFixPlace };
@@ -47,6 +55,7 @@ export interface FixSettings {
   certificates: CertificateSettings;
   lockfiles: LockfileSettings;
   resources: { requests: { cpu: string | number; memory: string }; memoryLimitFactor: number };
+  kubernetes: KubernetesSettings;
   /**
    * What the GitHub App found for Argo CD sources' mutable targetRevisions (argocd-revision-pin), by
    * `${repoURL}#${targetRevision}` (`HEAD` when none is written): the commit, or why it could not be found.
@@ -65,6 +74,7 @@ export const DEFAULT_FIX_SETTINGS: FixSettings = {
   certificates: DEFAULT_CERTIFICATE_SETTINGS,
   lockfiles: DEFAULT_LOCKFILE_SETTINGS,
   resources: { requests: { cpu: "100m", memory: "128Mi" }, memoryLimitFactor: 2 },
+  kubernetes: DEFAULT_KUBERNETES_SETTINGS,
 };
 
 /** The config file as people write it. */
@@ -88,6 +98,7 @@ export interface ConfigFile {
   now?: string;
   certificates?: Partial<CertificateSettings>;
   lockfiles?: { maxAgeDays?: number; helm?: { repositories?: Record<string, string> }; npm?: Partial<LockfileSettings["npm"]> };
+  kubernetes?: Partial<KubernetesSettings>;
 }
 
 
@@ -138,6 +149,7 @@ export function fixSettingsOf(config: ConfigFile): FixSettings {
       requests: { ...DEFAULT_FIX_SETTINGS.resources.requests, ...resources?.requests },
       memoryLimitFactor: resources?.memoryLimitFactor ?? DEFAULT_FIX_SETTINGS.resources.memoryLimitFactor,
     },
+    kubernetes: { ...DEFAULT_KUBERNETES_SETTINGS, ...config.kubernetes },
   };
 }
 

@@ -1,4 +1,5 @@
+import { apiVersionRenameFix } from "./api-version-rename.js";
 import type { Fix } from "./types.js";
 
 /** The fixes of the api rules of the production-readiness checklist (issue 10). */
-export const API_FIXES: readonly Fix[] = [];
+export const API_FIXES: readonly Fix[] = [apiVersionRenameFix];

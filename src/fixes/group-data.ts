@@ -1,4 +1,5 @@
 import type { Fix } from "./types.js";
+import { ingressNginxSettingFix } from "./ingress-nginx-setting.js";
 
 /** The fixes of the data rules of the production-readiness checklist (issue 10). */
-export const DATA_FIXES: readonly Fix[] = [];
+export const DATA_FIXES: readonly Fix[] = [ingressNginxSettingFix];

@@ -5,7 +5,7 @@ import { checklistReference } from "./rule-text.js";
 const LEVELS: Record<Severity, "error" | "warning" | "note"> = { critical: "error", high: "error", medium: "warning", low: "note" };
 /** GitHub ranks security alerts by this score (CVSS-like, 0–10). */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0" };
-const SECURITY_CATEGORIES = new Set(["security", "supply-chain"]);
+const SECURITY_CATEGORIES = new Set(["security", "network", "secrets", "supply-chain"]);
 export const FINGERPRINT_KEY = "shipshape/v1";
 
 /** SARIF 2.1.0 as GitHub code scanning accepts it: rules with help, results with line and column, stable fingerprints. */

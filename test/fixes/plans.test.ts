@@ -73,34 +73,43 @@ function written(result: FixPlanResult): unknown {
 }
 
 describe("the catalog's fixes", () => {
-  it("registers exactly the probe, resources, security-context, image-pin, certificate, Ingress TLS, cert-manager takeover, lockfile and Argo CD revision pin fixes", () => {
-    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context", "image-pin", "certificate-duration", "certificate-renew-before", "ingress-tls", "cert-manager-takeover", "lockfile-refresh", "argocd-revision-pin"]);
+  it("registers exactly the built-in fixes, each once", () => {
+    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context", "image-pin", "certificate-duration", "certificate-renew-before", "ingress-tls", "cert-manager-takeover", "lockfile-refresh", "argocd-revision-pin", "pdb-create", "capabilities-drop-all", "seccomp-profile", "service-account-token", "topology-spread", "ingress-nginx-setting", "api-version-rename"]);
     expect(FIXES.get("probe")).toBe(probeFix);
     expect(FIXES.get("resources")).toBe(resourcesFix);
     expect(FIXES.get("security-context")).toBe(securityContextFix);
   });
 
-  it("gives sixteen rules a fix, each with its order and parameters", () => {
+  it("gives twenty-five rules a fix, each with its order and parameters", () => {
     const fixes = loadRules()
       .filter((rule) => rule.fix !== undefined)
       .map((rule) => [rule.id, rule.fix]);
     expect(fixes).toEqual([
-      ["argocd-target-revision-mutable", { name: "argocd-revision-pin", params: {} }],
-      ["certificate-expiring", { name: "cert-manager-takeover", params: {} }],
-      ["certificate-lifetime-too-long", { name: "certificate-duration", params: {} }],
-      ["certificate-renewal-window", { name: "certificate-renew-before", params: {} }],
-      ["image-digest-missing", { name: "image-pin", params: {} }],
-      ["image-digest-outdated", { name: "image-pin", params: {} }],
-      ["image-tag-mutable", { name: "image-pin", params: {} }],
-      ["ingress-tls-missing", { name: "ingress-tls", params: {} }],
-      ["liveness-probe-missing", { name: "probe", order: 10, params: { probe: "livenessProbe" } }],
-      ["lockfile-maintenance", { name: "lockfile-refresh", params: {} }],
-      ["lockfile-stale", { name: "lockfile-refresh", params: {} }],
-      ["memory-limit-missing", { name: "resources", order: 21, params: { fields: ["limits.memory"] } }],
-      ["privilege-escalation-allowed", { name: "security-context", order: 31, params: { field: "allowPrivilegeEscalation", value: false } }],
-      ["readiness-probe-missing", { name: "probe", order: 11, params: { probe: "readinessProbe" } }],
-      ["resource-requests-missing", { name: "resources", order: 20, params: { fields: ["requests.cpu", "requests.memory"] } }],
-      ["run-as-non-root-missing", { name: "security-context", order: 30, params: { field: "runAsNonRoot", value: true } }],
+      ["argocd-target-revision-mutable", {name: "argocd-revision-pin", params: {}}],
+      ["capabilities-not-dropped", {name: "capabilities-drop-all", order: 32, params: {}}],
+      ["certificate-expiring", {name: "cert-manager-takeover", params: {}}],
+      ["certificate-lifetime-too-long", {name: "certificate-duration", params: {}}],
+      ["certificate-renewal-window", {name: "certificate-renew-before", params: {}}],
+      ["deprecated-api-version", {name: "api-version-rename", params: {}}],
+      ["hsts-missing", {name: "ingress-nginx-setting", params: {key: "hsts", value: "true"}}],
+      ["image-digest-missing", {name: "image-pin", params: {}}],
+      ["image-digest-outdated", {name: "image-pin", params: {}}],
+      ["image-tag-mutable", {name: "image-pin", params: {}}],
+      ["ingress-ssl-redirect-missing", {name: "ingress-nginx-setting", params: {key: "ssl-redirect", value: "true"}}],
+      ["ingress-tls-missing", {name: "ingress-tls", params: {}}],
+      ["liveness-probe-missing", {name: "probe", order: 10, params: {probe: "livenessProbe"}}],
+      ["lockfile-maintenance", {name: "lockfile-refresh", params: {}}],
+      ["lockfile-stale", {name: "lockfile-refresh", params: {}}],
+      ["memory-limit-missing", {name: "resources", order: 21, params: {fields: ["limits.memory"]}}],
+      ["pdb-missing", {name: "pdb-create", params: {}}],
+      ["privilege-escalation-allowed", {name: "security-context", order: 31, params: {field: "allowPrivilegeEscalation", value: false}}],
+      ["readiness-probe-missing", {name: "probe", order: 11, params: {probe: "readinessProbe"}}],
+      ["resource-requests-missing", {name: "resources", order: 20, params: {fields: ["requests.cpu", "requests.memory"]}}],
+      ["run-as-non-root-missing", {name: "security-context", order: 30, params: {field: "runAsNonRoot", value: true}}],
+      ["seccomp-profile-missing", {name: "seccomp-profile", order: 33, params: {}}],
+      ["service-account-token-automounted", {name: "service-account-token", params: {}}],
+      ["tls-protocol-weak", {name: "ingress-nginx-setting", params: {key: "ssl-protocols", value: "TLSv1.2 TLSv1.3"}}],
+      ["topology-spread-missing", {name: "topology-spread", params: {}}],
     ]);
   });
 });

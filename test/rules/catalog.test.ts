@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import { load as loadYaml } from "js-yaml";
 import { describe, expect, it } from "vitest";
+import { CHECKS } from "../../src/checks/registry.js";
 import { loadRules, RuleLoadError } from "../../src/rules/load.js";
 import { tempTree, thrown } from "./helpers.js";
 
@@ -13,35 +14,60 @@ const rulesDir = join(repoRoot, "rules");
 const seedsDir = join(repoRoot, "..", "shared", "seeds");
 
 const RULE_IDS = [
+  "actions-not-pinned",
   "argocd-target-revision-mutable",
+  "capabilities-not-dropped",
   "certificate-expired",
   "certificate-expiring",
   "certificate-invalid",
   "certificate-lifetime-too-long",
   "certificate-renewal-window",
+  "container-runs-as-root",
+  "cors-wildcard",
+  "database-tls-disabled",
+  "deprecated-api-version",
+  "env-secret-literal",
+  "helm-values-schema-missing",
+  "host-namespace-shared",
+  "host-path-mounted",
+  "hpa-pdb-conflict",
+  "hsts-missing",
   "image-digest-missing",
   "image-digest-outdated",
   "image-reference-invalid",
   "image-tag-mutable",
+  "ingress-ssl-redirect-missing",
   "ingress-tls-missing",
   "liveness-probe-missing",
   "lockfile-hashes-missing",
   "lockfile-maintenance",
   "lockfile-stale",
   "memory-limit-missing",
+  "network-policy-missing",
   "parse-error",
+  "pdb-missing",
   "private-key-committed",
   "privilege-escalation-allowed",
+  "privileged-container",
+  "read-only-root-filesystem-missing",
   "readiness-probe-missing",
+  "replicas-too-low",
   "resource-requests-missing",
+  "rolling-update-unsafe",
   "run-as-non-root-missing",
+  "seccomp-profile-missing",
+  "secret-plaintext",
+  "service-account-token-automounted",
   "spki-pin-mismatch",
+  "startup-probe-advised",
+  "tls-protocol-weak",
+  "topology-spread-missing",
 ];
 
 describe("the rule catalog", () => {
   const rules = loadRules();
 
-  it("loads the twenty-three rules of rules/, in file-name order, with params defaulted to {}", () => {
+  it("loads the forty-eight rules of rules/, in file-name order, with params defaulted to {}", () => {
     expect(rules.map((rule) => rule.id)).toEqual(RULE_IDS);
     expect(rules.find((rule) => rule.id === "parse-error")?.check).toEqual({ name: "parse-error", params: {} });
     expect(rules.find((rule) => rule.id === "image-tag-mutable")?.check).toEqual({ name: "image-tag-mutable", params: { mutableTags: ["latest"] } });
@@ -84,6 +110,7 @@ const GOOD_RULE = (id: string) =>
     "  params: {fields: [livenessProbe]}",
     "rationale: Because.",
     "remediation: Add it.",
+    "ignoreWhen: Never.",
     "source: {checklist: 002_817149cf8275820f.txt, section: Probes, item: Liveness probes configured}",
     "",
   ].join("\n");
@@ -127,7 +154,7 @@ describe("loadRules on a bad rules folder", () => {
     expect(problemsOf(dir)).toEqual([
       "a-unknown-key.yaml: colour: unknown key",
       "b-bad-severity.yaml: severity: must be one of critical, high, medium, low",
-      'c-unknown-check.yaml: check.name: no check named "no-such-check" (known: container-field-required, image-tag-mutable, image-digest-missing, image-digest-outdated, image-reference-invalid, run-as-non-root, privilege-escalation, parse-error, ingress-tls, certificate-renewal-window, certificate-expired, certificate-expiring, certificate-invalid, certificate-lifetime-too-long, private-key-committed, spki-pin-mismatch, lockfile-hashes-missing, lockfile-stale, lockfile-maintenance, argocd-target-revision-mutable)',
+      `c-unknown-check.yaml: check.name: no check named "no-such-check" (known: ${[...CHECKS.keys()].join(", ")})`,
       "d-bad-params.yaml: check.params fields: must NOT have fewer than 1 items",
       "e-params-for-no-params.yaml: check.params strict: unknown key",
       'f-mismatch.yaml: id "not-the-file-name" does not match the file name',
