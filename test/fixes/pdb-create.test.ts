@@ -1,23 +1,12 @@
 /** The PodDisruptionBudget fix: a new manifest beside the workload, listed in its kustomization, verified with its folder. */
 import { describe, expect, it } from "vitest";
 import { activeRules } from "../../src/config/resolve.js";
-import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS } from "../../src/config/types.js";
-import { fixFindings } from "../../src/fixes/engine.js";
 import { loadRules } from "../../src/rules/load.js";
-import { scanFiles } from "../../src/scan/scan.js";
-import { loadWorkspaceFromFiles } from "../../src/workspace/load.js";
+import { scanAndFix } from "../checklist/scan-and-fix.js";
 
 const rules = activeRules(loadRules(), {}, ["pdb-missing"]);
 
-function fix(files: Record<string, string>) {
-  const workspace = loadWorkspaceFromFiles(
-    Object.entries(files).map(([path, text]) => ({ path, bytes: Buffer.from(text) })),
-    { maxFileBytes: DEFAULT_LIMITS.maxFileBytes, ignorePaths: [] },
-  );
-  const scanned = scanFiles(workspace, { rules, limits: DEFAULT_LIMITS, fixSettings: DEFAULT_FIX_SETTINGS });
-  const changeset = fixFindings(scanned.workspace, scanned.findings, { rules, settings: DEFAULT_FIX_SETTINGS, limits: DEFAULT_LIMITS });
-  return { scanned, changeset, after: Object.fromEntries(changeset.files.map((file) => [file.path, file.after])) };
-}
+const fix = (files: Record<string, string>) => scanAndFix(files, rules);
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment

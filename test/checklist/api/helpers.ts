@@ -1,12 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { activeRules } from "../../../src/config/resolve.js";
-import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS, type FixSettings } from "../../../src/config/types.js";
-import { fixFindings } from "../../../src/fixes/engine.js";
+import { DEFAULT_FIX_SETTINGS, type FixSettings } from "../../../src/config/types.js";
 import { loadRules } from "../../../src/rules/load.js";
 import type { Finding } from "../../../src/scan/finding.js";
-import { scanFiles } from "../../../src/scan/scan.js";
-import { loadWorkspaceFromFiles } from "../../../src/workspace/load.js";
+import { scanAndFix } from "../scan-and-fix.js";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures/checklist/api");
 
@@ -17,14 +15,8 @@ export function fixture(path: string): string {
 
 /** Scans the files with the given rules only, then fixes what it can. */
 export function run(files: Record<string, string>, ruleIds: string[], settings: FixSettings = DEFAULT_FIX_SETTINGS) {
-  const rules = activeRules(loadRules(), {}, ruleIds);
-  const workspace = loadWorkspaceFromFiles(
-    Object.entries(files).map(([path, text]) => ({ path, bytes: Buffer.from(text) })),
-    { maxFileBytes: DEFAULT_LIMITS.maxFileBytes, ignorePaths: [] },
-  );
-  const scanned = scanFiles(workspace, { rules, limits: DEFAULT_LIMITS, fixSettings: settings });
-  const changeset = fixFindings(scanned.workspace, scanned.findings, { rules, settings, limits: DEFAULT_LIMITS });
-  return { findings: scanned.findings, changeset, after: Object.fromEntries(changeset.files.map((file) => [file.path, file.after])) };
+  const { scanned, changeset, after } = scanAndFix(files, activeRules(loadRules(), {}, ruleIds), settings);
+  return { findings: scanned.findings, changeset, after };
 }
 
 /** What a test asserts of each finding: where, what, and whether (or why not) it is fixable. */

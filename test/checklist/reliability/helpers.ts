@@ -1,19 +1,10 @@
 import { activeRules, type ActiveRule } from "../../../src/config/resolve.js";
-import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS } from "../../../src/config/types.js";
-import { fixFindings } from "../../../src/fixes/engine.js";
 import { loadRules } from "../../../src/rules/load.js";
-import { scanFiles } from "../../../src/scan/scan.js";
-import { loadWorkspaceFromFiles } from "../../../src/workspace/load.js";
+import { scanAndFix } from "../scan-and-fix.js";
 
 /** Scans files in memory with only the given rules, and fixes what it can. */
 export function run(files: Record<string, string>, ruleIds: string[], adjust: (rules: ActiveRule[]) => ActiveRule[] = (rules) => rules) {
-  const rules = adjust(activeRules(loadRules(), {}, ruleIds));
-  const workspace = loadWorkspaceFromFiles(
-    Object.entries(files).map(([path, text]) => ({ path, bytes: Buffer.from(text) })),
-    { maxFileBytes: DEFAULT_LIMITS.maxFileBytes, ignorePaths: [] },
-  );
-  const scanned = scanFiles(workspace, { rules, limits: DEFAULT_LIMITS, fixSettings: DEFAULT_FIX_SETTINGS });
-  const changeset = fixFindings(scanned.workspace, scanned.findings, { rules, settings: DEFAULT_FIX_SETTINGS, limits: DEFAULT_LIMITS });
+  const { scanned, changeset, after } = scanAndFix(files, adjust(activeRules(loadRules(), {}, ruleIds)));
   return {
     findings: scanned.findings.map((finding) => ({
       rule: finding.rule,
@@ -25,7 +16,7 @@ export function run(files: Record<string, string>, ruleIds: string[], adjust: (r
     })),
     raw: scanned.findings,
     changeset,
-    after: Object.fromEntries(changeset.files.map((file) => [file.path, file.after])),
+    after,
   };
 }
 
