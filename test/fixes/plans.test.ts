@@ -74,13 +74,13 @@ function written(result: FixPlanResult): unknown {
 
 describe("the catalog's fixes", () => {
   it("registers exactly the built-in fixes, each once", () => {
-    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context", "image-pin", "certificate-duration", "certificate-renew-before", "ingress-tls", "cert-manager-takeover", "lockfile-refresh", "argocd-revision-pin", "pdb-create", "capabilities-drop-all", "seccomp-profile", "service-account-token", "topology-spread", "ingress-nginx-setting", "api-version-rename"]);
+    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context", "image-pin", "certificate-duration", "certificate-renew-before", "ingress-tls", "cert-manager-takeover", "lockfile-refresh", "argocd-revision-pin", "pdb-create", "capabilities-drop-all", "seccomp-profile", "service-account-token", "topology-spread", "ingress-nginx-setting", "network-policy", "api-version-rename", "values-schema"]);
     expect(FIXES.get("probe")).toBe(probeFix);
     expect(FIXES.get("resources")).toBe(resourcesFix);
     expect(FIXES.get("security-context")).toBe(securityContextFix);
   });
 
-  it("gives twenty-five rules a fix, each with its order and parameters", () => {
+  it("gives twenty-seven rules a fix, each with its order and parameters", () => {
     const fixes = loadRules()
       .filter((rule) => rule.fix !== undefined)
       .map((rule) => [rule.id, rule.fix]);
@@ -91,6 +91,7 @@ describe("the catalog's fixes", () => {
       ["certificate-lifetime-too-long", {name: "certificate-duration", params: {}}],
       ["certificate-renewal-window", {name: "certificate-renew-before", params: {}}],
       ["deprecated-api-version", {name: "api-version-rename", params: {}}],
+      ["helm-values-schema-missing", {name: "values-schema", params: {}}],
       ["hsts-missing", {name: "ingress-nginx-setting", params: {key: "hsts", value: "true"}}],
       ["image-digest-missing", {name: "image-pin", params: {}}],
       ["image-digest-outdated", {name: "image-pin", params: {}}],
@@ -101,6 +102,7 @@ describe("the catalog's fixes", () => {
       ["lockfile-maintenance", {name: "lockfile-refresh", params: {}}],
       ["lockfile-stale", {name: "lockfile-refresh", params: {}}],
       ["memory-limit-missing", {name: "resources", order: 21, params: {fields: ["limits.memory"]}}],
+      ["network-policy-missing", {name: "network-policy", params: {}}],
       ["pdb-missing", {name: "pdb-create", params: {}}],
       ["privilege-escalation-allowed", {name: "security-context", order: 31, params: {field: "allowPrivilegeEscalation", value: false}}],
       ["readiness-probe-missing", {name: "probe", order: 11, params: {probe: "readinessProbe"}}],

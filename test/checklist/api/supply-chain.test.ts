@@ -42,7 +42,7 @@ describe("helm-values-schema-missing", () => {
         2,
         "low",
         'Helm chart "web" has no values.schema.json: Helm does not validate its values, so a typo or a wrong type reaches the templates unnoticed',
-        false,
+        true,
         undefined,
       ],
     ]);

@@ -16,10 +16,11 @@ describe("network-policy-missing", () => {
       RULES,
     );
     expect(seen).toEqual([
-      ["apps/a.yaml", 1, MESSAGE('namespace "shop"', 'Deployment "web" and 2 more workloads'), false, undefined],
-      ["apps/b.yaml", 1, MESSAGE("objects without metadata.namespace", 'Deployment "worker"'), false, undefined],
+      ["apps/a.yaml", 1, MESSAGE('namespace "shop"', 'Deployment "web" and 2 more workloads'), true, undefined],
+      ["apps/b.yaml", 1, MESSAGE("objects without metadata.namespace", 'Deployment "worker"'), true, undefined],
     ]);
-    expect(changeset.files).toEqual([]);
+    // Each namespace gets its own policies file (test/fixes/network-policy.test.ts has their bytes).
+    expect(changeset.files.map((file) => file.path)).toEqual(["apps/shop-network-policies.yaml", "apps/network-policies.yaml"]);
   });
 
   it("counts any NetworkPolicy of the namespace (Kubernetes or Cilium), and cluster-wide policies for all", () => {
@@ -34,7 +35,7 @@ describe("network-policy-missing", () => {
       },
       RULES,
     );
-    expect(seen).toEqual([["apps/b.yaml", 1, MESSAGE('namespace "other"', 'Deployment "lonely"'), false, undefined]]);
+    expect(seen).toEqual([["apps/b.yaml", 1, MESSAGE('namespace "other"', 'Deployment "lonely"'), true, undefined]]);
 
     const clusterWide = run(
       {
