@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import { stringify } from "yaml";
 import type { PlainValue } from "../edit/render.js";
-import { kustomizeOwners } from "../images/kustomize-owners.js";
+import { workspaceKustomizeOwners } from "../images/kustomize-owners.js";
 import { kustomizePatchFiles } from "../kustomize/patch-files.js";
 import { dirOf } from "../lockfiles/helm-charts.js";
 import { isIngress } from "../model/ingress.js";
@@ -85,7 +85,7 @@ export const networkPolicyFix: NewFileFix = {
       );
     }
 
-    const owner = kustomizeOwners(workspace.files, (file) => file.documents).get(resource.file);
+    const owner = workspaceKustomizeOwners(workspace).get(resource.file);
     const listIn = owner ? [{ kustomization: owner.file, entry: relative(dirOf(owner.file), path) }] : [];
     const where = namespace !== undefined ? fillText(texts.words.namespace, { namespace }) : texts.words.noNamespace;
     const explanation = [

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import type { PlainValue } from "../edit/render.js";
-import { kustomizeOwners } from "../images/kustomize-owners.js";
+import { workspaceKustomizeOwners } from "../images/kustomize-owners.js";
 import { dirOf } from "../lockfiles/helm-charts.js";
 import { podSpecOf } from "../model/pods.js";
 import { getIn, getMap } from "../yaml/nodes.js";
@@ -35,7 +35,7 @@ export const pdbCreateFix: NewFileFix = {
     const dir = dirOf(resource.file);
     const name = `${resource.name}-pdb.yaml`;
     const path = dir === "" ? name : `${dir}/${name}`;
-    const owner = kustomizeOwners(workspace.files, (file) => file.documents).get(resource.file);
+    const owner = workspaceKustomizeOwners(workspace).get(resource.file);
     const listIn = owner ? [{ kustomization: owner.file, entry: relative(dirOf(owner.file), path) }] : [];
     const words = { kind: resource.kind, name: resource.name, file: path, kustomization: owner?.file ?? "" };
     return {

@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import type { ParsedWorkspace } from "../scan/parse-workspace.js";
 import type { YamlDocument } from "../yaml/compose.js";
 import { getPair, isScalar, seqItems } from "../yaml/nodes.js";
 import { dirnameOf } from "./helm-charts.js";
@@ -47,4 +48,13 @@ export function kustomizeImageName(image: string): string {
   const withoutDigest = image.split("@")[0] as string;
   const colon = withoutDigest.lastIndexOf(":");
   return colon > withoutDigest.lastIndexOf("/") ? withoutDigest.slice(0, colon) : withoutDigest;
+}
+
+const ownersOfWorkspace = new WeakMap<ParsedWorkspace, Map<string, KustomizeOwner>>();
+
+/** kustomizeOwners of a parsed workspace, worked out once per workspace (fixes plan one finding at a time). */
+export function workspaceKustomizeOwners(workspace: ParsedWorkspace): ReadonlyMap<string, KustomizeOwner> {
+  let owners = ownersOfWorkspace.get(workspace);
+  if (!owners) ownersOfWorkspace.set(workspace, (owners = kustomizeOwners(workspace.files, (file) => file.documents)));
+  return owners;
 }
