@@ -67,7 +67,7 @@ export interface ScanResult {
   stats: { files: number; resources: number };
   /** The parsed files, for fixing what was found. */
   workspace: ParsedWorkspace;
-  /** Tags that active checks need looked up before they can judge (see rescanWithDigests). */
+  /** Tags that active checks need looked up before they can judge (see rescanWithLookups). */
   lookups: ImageLookup[];
   /** Charts whose versions active checks need before they can judge. */
   chartLookups: ChartLookup[];
@@ -126,10 +126,10 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
       : fix?.scope === "lockfile"
         ? lockfileFixabilityOf(workspaceHit?.lockfile)
         : fix?.scope === "new-file" && active.rule.fix
-        ? newFileFixability(fix.plan({ workspace, file: file.path, resource }, active.rule.fix.params, fixSettings))
-        : fix?.scope === "resource"
-        ? resourceFixabilityOf(active, fixed, fixSettings, { file: file.path, resource: identity })
-        : fixabilityOf(active, container, fixSettings);
+          ? newFileFixability(fix.plan({ workspace, file: file.path, resource }, active.rule.fix.params, fixSettings))
+          : fix?.scope === "resource"
+            ? resourceFixabilityOf(active, fixed, fixSettings, { file: file.path, resource: identity })
+            : fixabilityOf(active, container, fixSettings);
     const target = container ? container.path : fix?.scope === "resource" ? fixed?.path : undefined;
     const pinIn = image && !image.place.overridden ? image.place.pinIn : undefined;
     findings.push({
