@@ -4,28 +4,7 @@ import nock from "nock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { loadRules } from "../../src/rules/load.js";
 import { COMMENT_ID, COMMENTER, issueCommentEvent } from "./commands-harness.js";
-import {
-  API,
-  BASE_SHA,
-  BOT,
-  type Call,
-  FIXTURES,
-  INSTALLATION,
-  mockPullRequestListings,
-  mockRepositoryRead,
-  OWNER,
-  PERSON,
-  PULL_LISTING_CALLS,
-  pullRequestJson,
-  pushEvent,
-  REPO,
-  repositoryReadCalls,
-  scanReports,
-  type TestApp,
-  TREE_SHA,
-  useAppSession,
-  type AppSession,
-} from "./harness.js";
+import { API, BASE_SHA, BOT, FIXTURES, INSTALLATION, mockPullRequestCreation, mockPullRequestListings, mockRepositoryRead, OWNER, PERSON, PULL_LISTING_CALLS, pullRequestJson, pushEvent, REPO, repositoryReadCalls, scanReports, TREE_SHA, type AppSession, type Call, type TestApp, useAppSession } from "./harness.js";
 
 const repoPath = `/repos/${OWNER}/${REPO}`;
 const golden = (name: string) => readFileSync(join(FIXTURES, "expected", name), "utf8");
@@ -278,17 +257,7 @@ describe("/shipshape commands in comments", () => {
       mockReply();
       await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing"), config: NO_DASHBOARD, token: false });
       mockPullRequestListings(github, { closed: [livenessPull({ closedAt: "2024-05-02T16:00:00Z", mergedAt: null })] });
-      github
-        .post(`${repoPath}/git/trees`)
-        .reply(201, { sha: "70".repeat(20) })
-        .post(`${repoPath}/git/commits`)
-        .reply(201, { sha: "c0".repeat(20) })
-        .post(`${repoPath}/git/refs`)
-        .reply(201, {})
-        .post(`${repoPath}/pulls`)
-        .reply(201, { number: 13 })
-        .post(`${repoPath}/issues/13/labels`)
-        .reply(200, []);
+      mockPullRequestCreation(github, { tree: "70".repeat(20), commit: "c0".repeat(20), number: 13 });
 
       await app.deliver("issue_comment", issueCommentEvent({ body: "/shipshape fix liveness-probe-missing" }));
 
@@ -312,17 +281,7 @@ describe("/shipshape commands in comments", () => {
       mockReply();
       await mockRepositoryRead(github, { fixtureDir: fixture("probe-missing"), config: `${NO_DASHBOARD}pullRequests:\n  maxOpen: 0\n`, token: false });
       mockPullRequestListings(github);
-      github
-        .post(`${repoPath}/git/trees`)
-        .reply(201, { sha: "70".repeat(20) })
-        .post(`${repoPath}/git/commits`)
-        .reply(201, { sha: "c0".repeat(20) })
-        .post(`${repoPath}/git/refs`)
-        .reply(201, {})
-        .post(`${repoPath}/pulls`)
-        .reply(201, { number: 13 })
-        .post(`${repoPath}/issues/13/labels`)
-        .reply(200, []);
+      mockPullRequestCreation(github, { tree: "70".repeat(20), commit: "c0".repeat(20), number: 13 });
 
       await app.deliver("issue_comment", issueCommentEvent({ body: "/shipshape FIX" }));
 

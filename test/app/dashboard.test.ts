@@ -18,30 +18,7 @@ import {
   tick,
 } from "./dashboard-harness.js";
 import { mockConfigFile, mockTarball, mockToken } from "./errors-harness.js";
-import {
-  API,
-  BASE_SHA,
-  BOT,
-  type Call,
-  errorLogs,
-  FIXTURES,
-  installationCreated,
-  mockPullRequestListings,
-  mockRepositoryRead,
-  OWNER,
-  PERSON,
-  PULL_LISTING_CALLS,
-  pullRequestJson,
-  type PullRequestFields,
-  pushEvent,
-  REPO,
-  repositoryReadCalls,
-  scanReports,
-  type TestApp,
-  TREE_SHA,
-  useAppSession,
-  type AppSession,
-} from "./harness.js";
+import { API, BASE_SHA, BOT, errorLogs, FIXTURES, installationCreated, mockPullRequestCreation, mockPullRequestListings, mockRepositoryRead, OWNER, PERSON, PULL_LISTING_CALLS, pullRequestJson, pushEvent, REPO, repositoryReadCalls, scanReports, TREE_SHA, type AppSession, type Call, type PullRequestFields, type TestApp, useAppSession } from "./harness.js";
 
 const repoPath = `/repos/${OWNER}/${REPO}`;
 const fixture = (name: string) => join(FIXTURES, name);
@@ -61,12 +38,7 @@ const pushToMain = (after = BASE_SHA) => pushEvent({ ref: "refs/heads/main", bef
 
 /** Shipshape opening a pull request: a tree, a commit, the branch, the pull request, its labels. */
 function mockNewPull(scope: nock.Scope, number: number): void {
-  scope
-    .post(`${repoPath}/git/trees`).reply(201, { sha: `${number}`.padEnd(40, "0") })
-    .post(`${repoPath}/git/commits`).reply(201, { sha: `c${number}`.padEnd(40, "0") })
-    .post(`${repoPath}/git/refs`).reply(201, {})
-    .post(`${repoPath}/pulls`).reply(201, { number })
-    .post(`${repoPath}/issues/${number}/labels`).reply(200, []);
+  mockPullRequestCreation(scope, { tree: `${number}`.padEnd(40, "0"), commit: `c${number}`.padEnd(40, "0"), number });
 }
 
 const newPullRequests = (number: number) => [

@@ -7,26 +7,7 @@ import { pointBranch } from "../../src/github/git-commit.js";
 import type { GitHubClient } from "../../src/github/octokit.js";
 import { scanRepository, type ScanRepositoryOptions } from "../../src/github/scan-repository.js";
 import { loadRules } from "../../src/rules/load.js";
-import {
-  API,
-  BASE_SHA,
-  BOT,
-  type Call,
-  comparisonJson,
-  FIXTURES,
-  mockPullRequestListings,
-  mockRepositoryRead,
-  OWNER,
-  PERSON,
-  PULL_LISTING_CALLS,
-  pullRequestJson,
-  type PullRequestFields,
-  recordCalls,
-  REPO,
-  repositoryReadCalls,
-  TREE_SHA,
-  watchUnmatched,
-} from "./harness.js";
+import { API, BASE_SHA, BOT, comparisonJson, FIXTURES, mockPullRequestCreation, mockPullRequestListings, mockRepositoryRead, OWNER, PERSON, PULL_LISTING_CALLS, pullRequestJson, recordCalls, REPO, repositoryReadCalls, TREE_SHA, type Call, type PullRequestFields, watchUnmatched } from "./harness.js";
 
 /**
  * What `/shipshape fix` and `/shipshape rebase` ask of a scan, through
@@ -99,18 +80,7 @@ describe("scans that people asked for", () => {
     expect(unmatched.requests).toEqual([]);
     expect(github.pendingMocks()).toEqual([]);
   };
-  const mockNewPull = (number: number, tree: string, commit: string) =>
-    github
-      .post(`${repoPath}/git/trees`)
-      .reply(201, { sha: tree })
-      .post(`${repoPath}/git/commits`)
-      .reply(201, { sha: commit })
-      .post(`${repoPath}/git/refs`)
-      .reply(201, {})
-      .post(`${repoPath}/pulls`)
-      .reply(201, { number })
-      .post(`${repoPath}/issues/${number}/labels`)
-      .reply(200, []);
+  const mockNewPull = (number: number, tree: string, commit: string) => mockPullRequestCreation(github, { tree, commit, number });
   const READ = repositoryReadCalls({ config: true, token: false });
 
   describe("forceRules", () => {

@@ -186,6 +186,30 @@ export function mockPullRequestListings(scope: nock.Scope, pulls: { open?: objec
     .reply(200, pulls.closed ?? []);
 }
 
+/**
+ * Answers the writes that open one pull request, in order: the tree, the commit, the branch, the pull request and
+ * its labels. `record`, when given, is shown each request's body under its name (tree, commit, ref, pull, labels).
+ */
+export function mockPullRequestCreation(
+  scope: nock.Scope,
+  pull: { tree: string; commit: string; number: number },
+  record?: (name: string) => (body: unknown) => boolean,
+): void {
+  const repoPath = `/repos/${OWNER}/${REPO}`;
+  const body = (name: string) => record?.(name) ?? (() => true);
+  scope
+    .post(`${repoPath}/git/trees`, body("tree"))
+    .reply(201, { sha: pull.tree })
+    .post(`${repoPath}/git/commits`, body("commit"))
+    .reply(201, { sha: pull.commit })
+    .post(`${repoPath}/git/refs`, body("ref"))
+    .reply(201, {})
+    .post(`${repoPath}/pulls`, body("pull"))
+    .reply(201, { number: pull.number })
+    .post(`${repoPath}/issues/${pull.number}/labels`, body("labels"))
+    .reply(200, []);
+}
+
 export const PULL_LISTING_CALLS: Call[] = [
   [`GET /repos/${OWNER}/${REPO}/pulls?state=open&per_page=100`, undefined],
   [`GET /repos/${OWNER}/${REPO}/pulls?state=closed&sort=updated&direction=desc&per_page=100`, undefined],

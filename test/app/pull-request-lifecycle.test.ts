@@ -2,31 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import nock from "nock";
 import { beforeEach, describe, expect, it } from "vitest";
-import {
-  BASE_SHA,
-  BOT,
-  type Call,
-  comparisonJson,
-  errorLogs,
-  FIXTURES,
-  mockPullRequestListings,
-  mockRepositoryRead,
-  OWNER,
-  PERSON,
-  PULL_LISTING_CALLS,
-  pullRequestJson,
-  type PullRequestFields,
-  pushEvent,
-  REPO,
-  repositoryReadCalls,
-  type RepositoryReadOptions,
-  scanReports,
-  sign,
-  type TestApp,
-  TREE_SHA,
-  useAppSession,
-  type AppSession,
-} from "./harness.js";
+import { BASE_SHA, BOT, comparisonJson, errorLogs, FIXTURES, mockPullRequestCreation, mockPullRequestListings, mockRepositoryRead, OWNER, PERSON, PULL_LISTING_CALLS, pullRequestJson, pushEvent, REPO, repositoryReadCalls, scanReports, sign, TREE_SHA, type AppSession, type Call, type PullRequestFields, type RepositoryReadOptions, type TestApp, useAppSession } from "./harness.js";
 import { DASHBOARD_CREATED, DASHBOARD_READ, mockDashboardCreate, mockDashboardRead } from "./dashboard-harness.js";
 
 const repoPath = `/repos/${OWNER}/${REPO}`;
@@ -80,17 +56,7 @@ interface NewLivenessPull {
 }
 
 function mockNewLivenessPull(scope: nock.Scope, pull: NewLivenessPull): void {
-  scope
-    .post(`${repoPath}/git/trees`)
-    .reply(201, { sha: pull.tree })
-    .post(`${repoPath}/git/commits`)
-    .reply(201, { sha: pull.commit })
-    .post(`${repoPath}/git/refs`)
-    .reply(201, {})
-    .post(`${repoPath}/pulls`)
-    .reply(201, { number: pull.number })
-    .post(`${repoPath}/issues/${pull.number}/labels`)
-    .reply(200, []);
+  mockPullRequestCreation(scope, pull);
 }
 
 function newLivenessPullCalls(pull: NewLivenessPull): Call[] {
