@@ -14,7 +14,8 @@ import { NO_DIGESTS, type DigestTable } from "../pins/lookup.js";
 import type { RuleContext } from "../scan/scan.js";
 import type { FileRole } from "../workspace/roles.js";
 import { ALREADY_PINNED, pinImage } from "./image-pin.js";
-import type { ContainerFix, DataChange, FixPlanResult, ResourceFix } from "./types.js";
+import type { ContainerFix, DataChange, FixPlanResult, ResourceFix, TextFix } from "./types.js";
+import { LineIndex } from "../yaml/lines.js";
 import { FIXES } from "./registry.js";
 import { verifyFix } from "./verify.js";
 import { fixLockfiles } from "./lockfile-refresh.js";
@@ -154,7 +155,9 @@ function fixOne(state: FileState, finding: Finding, active: ActiveRule, file: { 
       ? pinImage(state, finding, analysis.context.digests ?? NO_DIGESTS)
       : fix.scope === "resource"
         ? editResource(state, finding, fix, ruleFix.params, analysis.settings)
-        : editContainer(state, finding, fix, ruleFix.params, analysis.settings);
+        : fix.scope === "text"
+          ? editText(state, finding, fix, ruleFix.params, { path: file.path, role: file.role, settings: analysis.settings })
+          : editContainer(state, finding, fix, ruleFix.params, analysis.settings);
   if ("reason" in edit || "done" in edit) return edit;
   const resolvesFinding = !("resolvesFinding" in edit) || edit.resolvesFinding !== false;
   const next = analyseFile(file.path, file.role, edit.text, analysis);
@@ -207,6 +210,16 @@ function editResource(state: FileState, finding: Finding, fix: ResourceFix, para
   const resource = state.resource(finding.target.document, finding.target.path);
   if (!resource) return { reason: "the object could not be found again in the file" };
   return writePlan(state.text, finding.target.document, fix.plan(resource, params, settings, { file: finding.file, resource: finding.resource }));
+}
+
+/** A text fix, planned where the finding now is in the current text (earlier fixes may have moved it). */
+function editText(state: FileState, finding: Finding, fix: TextFix, params: Record<string, unknown>, file: { path: string; role: FileRole; settings: FixSettings }): PlannedEdit | { reason: string } {
+  const current = state.findings.find((candidate) => isSameFinding(candidate, finding)) ?? finding;
+  const offset = new LineIndex(state.text).offsetOfLine(current.line) + current.column - 1;
+  const planned = fix.plan({ path: file.path, role: file.role, text: state.text, offset }, params, file.settings);
+  if (!planned.ok) return { reason: planned.reason };
+  const { text, yaml, explanation, risk, risky } = planned.plan;
+  return { text, document: yaml?.document ?? 0, changes: yaml?.changes ?? [], explanation, risk, risky };
 }
 
 /** A Helm values fix (planned with the finding, see src/helm/values-findings.ts), written into the values file. */

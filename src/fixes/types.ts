@@ -4,6 +4,7 @@ import type { PlainValue } from "../edit/render.js";
 import type { ContainerRef } from "../model/pods.js";
 import type { Resource, ResourceIdentity } from "../model/resource.js";
 import type { ParsedWorkspace } from "../scan/parse-workspace.js";
+import type { FileRole } from "../workspace/roles.js";
 
 /** One value to set, by its path from the document root. */
 export interface DataChange {
@@ -95,4 +96,38 @@ export interface NewFileFix {
   plan(subject: NewFileSubject, params: Record<string, unknown>, settings: FixSettings): NewFilePlanResult;
 }
 
-export type Fix = ContainerFix | ImageFix | ResourceFix | LockfileFix | NewFileFix;
+/** The finding a text fix is planned for: its file as it is now, and where in it the finding points. */
+export interface TextSubject {
+  path: string;
+  role: FileRole;
+  text: string;
+  /** The finding's offset in `text`. */
+  offset: number;
+}
+
+/**
+ * What a text fix writes: the file's whole new text. A YAML file must also say which values the edit changes,
+ * so that verification can check the file holds exactly those; files that are not YAML (nginx .conf) have no data.
+ */
+export interface TextPlan {
+  text: string;
+  yaml?: { document: number; changes: DataChange[] };
+  explanation: string;
+  risk: string;
+  risky: boolean;
+}
+
+export type TextPlanResult = { ok: true; plan: TextPlan } | { ok: false; reason: string };
+
+/**
+ * Edits the finding's file as text, for what is not a Kubernetes object or container: a directive of an nginx
+ * .conf file, a workflow's `uses:` with its comment. Verified like every fix (src/fixes/verify.ts).
+ */
+export interface TextFix {
+  name: string;
+  scope: "text";
+  paramsSchema: object;
+  plan(subject: TextSubject, params: Record<string, unknown>, settings: FixSettings): TextPlanResult;
+}
+
+export type Fix = ContainerFix | ImageFix | ResourceFix | LockfileFix | NewFileFix | TextFix;

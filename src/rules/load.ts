@@ -49,8 +49,8 @@ function normalise(rule: Rule): Rule {
 }
 
 /** Which checks' findings each kind of fix can fix: a resource fix edits the object a resource or workspace check reported. */
-const FIXABLE_SCOPES: Record<Fix["scope"], readonly Check["scope"][]> = { container: ["container"], image: ["image"], resource: ["resource", "workspace"], lockfile: ["workspace"], "new-file": ["workspace"] };
-const FIX_SUBJECTS: Record<Fix["scope"], string> = { container: "containers", image: "image references", resource: "objects", lockfile: "lockfiles", "new-file": "objects" };
+const FIXABLE_SCOPES: Record<Fix["scope"], readonly Check["scope"][]> = { container: ["container"], image: ["image"], resource: ["resource", "workspace"], lockfile: ["workspace"], "new-file": ["workspace"], text: ["file", "resource", "workspace"] };
+const FIX_SUBJECTS: Record<Fix["scope"], string> = { container: "containers", image: "image references", resource: "objects", lockfile: "lockfiles", "new-file": "objects", text: "files" };
 
 function implementationProblems(ajv: Ajv, rule: Rule): string[] {
   const check = CHECKS.get(rule.check.name);

@@ -3,7 +3,7 @@ import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS, type FixSettings, type Limits } f
 import { CHECKS } from "../checks/registry.js";
 import type { CheckContext, Hit, WorkspaceHit } from "../checks/types.js";
 import { FIXES } from "../fixes/registry.js";
-import type { FixSubject, NewFilePlanResult } from "../fixes/types.js";
+import type { FixSubject, NewFilePlanResult, TextPlanResult } from "../fixes/types.js";
 import { groupBy } from "../group-by.js";
 import { findImageReferences, type ImageContext } from "../images/find-references.js";
 import { siteKeys } from "../images/site-keys.js";
@@ -126,10 +126,12 @@ export function runRules(workspace: ParsedWorkspace, rules: readonly ActiveRule[
       : fix?.scope === "lockfile"
         ? lockfileFixabilityOf(workspaceHit?.lockfile)
         : fix?.scope === "new-file" && active.rule.fix
-          ? newFileFixability(fix.plan({ workspace, file: file.path, resource }, active.rule.fix.params, fixSettings))
-          : fix?.scope === "resource"
-            ? resourceFixabilityOf(active, fixed, fixSettings, { file: file.path, resource: identity })
-            : fixabilityOf(active, container, fixSettings);
+          ? planFixability(fix.plan({ workspace, file: file.path, resource }, active.rule.fix.params, fixSettings))
+          : fix?.scope === "text" && active.rule.fix
+            ? planFixability(fix.plan({ path: file.path, role: file.role, text: file.text, offset: hit.offset }, active.rule.fix.params, fixSettings))
+            : fix?.scope === "resource"
+              ? resourceFixabilityOf(active, fixed, fixSettings, { file: file.path, resource: identity })
+              : fixabilityOf(active, container, fixSettings);
     const target = container ? container.path : fix?.scope === "resource" ? fixed?.path : undefined;
     const pinIn = image && !image.place.overridden ? image.place.pinIn : undefined;
     findings.push({
@@ -301,7 +303,7 @@ function runImageRules(
   }
 }
 
-function newFileFixability(planned: NewFilePlanResult): Pick<Finding, "fixable" | "notFixableReason"> {
+function planFixability(planned: NewFilePlanResult | TextPlanResult): Pick<Finding, "fixable" | "notFixableReason"> {
   return planned.ok ? { fixable: true } : { fixable: false, notFixableReason: planned.reason };
 }
 
