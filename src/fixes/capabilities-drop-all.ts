@@ -7,13 +7,15 @@ interface CapabilitiesTemplate {
   explanation: string;
   keeping: string;
   risk: string;
-  reasons: { privileged: string; existingDrop: string; notAList: string };
+  /** For a `drop` list that names some capabilities but not ALL. */
+  appended: string;
+  reasons: { privileged: string; notAList: string };
 }
 
 /**
  * Drops every capability: `securityContext.capabilities.drop: [ALL]`, next to
  * whatever `add:` list is there (which still adds its capabilities back).
- * A `drop` list that exists without ALL is left to people.
+ * A `drop` list that names some capabilities but not ALL gets ALL appended.
  */
 export const capabilitiesDropAllFix: ContainerFix = {
   name: "capabilities-drop-all",
@@ -27,20 +29,14 @@ export const capabilitiesDropAllFix: ContainerFix = {
     if (privileged && isScalar(privileged.value) && privileged.value.value === true) return { ok: false, reason: fillText(template.reasons.privileged, words) };
     const capabilities = getMap(context, "capabilities");
     const dropped = droppedCapabilities(getPair(capabilities, "drop"));
-    if (dropped === undefined) return { ok: false, reason: fillText(template.reasons.notAList, words) };
-    if (dropped.length > 0 || seqItems(get(capabilities, "drop")).length > 0) {
-      return { ok: false, reason: fillText(template.reasons.existingDrop, { ...words, dropped: dropped.join(", ") }) };
-    }
+    const items = seqItems(get(capabilities, "drop"));
+    if (dropped === undefined || dropped.length !== items.length) return { ok: false, reason: fillText(template.reasons.notAList, words) };
     const added = seqItems(get(capabilities, "add")).flatMap((item) => (isScalar(item) && item.value !== null ? [item.text] : []));
     const keeping = added.length > 0 ? fillText(template.keeping, { added: added.join(", ") }) : "";
-    return {
-      ok: true,
-      plan: {
-        changes: [{ path: [...container.path, "securityContext", "capabilities", "drop"], value: ["ALL"] }],
-        explanation: fillText(template.explanation, { ...words, keeping }),
-        risk: template.risk,
-        risky: true,
-      },
-    };
+    const path = [...container.path, "securityContext", "capabilities", "drop"];
+    // A list that drops some capabilities gets ALL as its last item; what it already names stays (harmless, and the diff stays one line).
+    const change = dropped.length > 0 ? { path, value: "ALL", append: true as const } : { path, value: ["ALL"] };
+    const explanation = dropped.length > 0 ? fillText(template.appended, { ...words, dropped: dropped.join(", "), keeping }) : fillText(template.explanation, { ...words, keeping });
+    return { ok: true, plan: { changes: [change], explanation, risk: template.risk, risky: true } };
   },
 };

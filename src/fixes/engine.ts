@@ -1,6 +1,6 @@
 import type { ActiveRule } from "../config/resolve.js";
 import type { FixSettings, Limits } from "../config/types.js";
-import { setIn } from "../edit/editor.js";
+import { appendToSequence, setIn } from "../edit/editor.js";
 import type { ParsedWorkspace } from "../scan/parse-workspace.js";
 import { compareFindings, type Finding } from "../scan/finding.js";
 import { fingerprintOf } from "../scan/fingerprint.js";
@@ -232,7 +232,7 @@ function writePlan(text: string, document: number, planned: FixPlanResult): Plan
   if (!planned.ok) return { reason: planned.reason };
   let edited = text;
   for (const change of planned.plan.changes) {
-    const result = setIn(edited, document, change.path, change.value);
+    const result = change.append ? appendToSequence(edited, document, change.path, change.value) : setIn(edited, document, change.path, change.value);
     if (!result.ok) return { reason: result.reason };
     edited = result.text;
   }

@@ -10,6 +10,8 @@ import type { FileRole } from "../workspace/roles.js";
 export interface DataChange {
   path: NodePath;
   value: PlainValue;
+  /** Adds `value` as the last item of the list at `path` (which must exist) instead of setting it. */
+  append?: true;
 }
 
 export interface FixPlan {

@@ -1,4 +1,4 @@
-/** capabilities-not-dropped: capabilities.drop must include ALL; the fix adds drop: [ALL] (risky), keeping add:. */
+/** capabilities-not-dropped: capabilities.drop must include ALL; the fix adds drop: [ALL] or appends ALL to the list (risky), keeping add:. */
 import { describe, expect, it } from "vitest";
 import { deployment, run } from "./helpers.js";
 
@@ -43,8 +43,8 @@ describe("capabilities-not-dropped", () => {
         "web.yaml",
         15,
         'container "partial" drops only NET_RAW, MKNOD, not ALL: it keeps the runtime\'s other default capabilities',
-        false,
-        'container "partial" already drops NET_RAW, MKNOD; add ALL to securityContext.capabilities.drop by hand (Shipshape does not append to a list that is already there)',
+        true,
+        undefined,
       ],
       [
         "web.yaml",
@@ -135,6 +135,44 @@ describe("capabilities-not-dropped", () => {
         // An empty flow list becomes a block list, in the file's own (unindented) sequence style.
         .replace("drop: []", "drop:\r\n        - ALL"),
     );
+  });
+
+  it("appends ALL to a drop list that names other capabilities, block or flow, keeping its comments", () => {
+    const before = deployment(
+      "web",
+      `      containers:
+        - name: block
+          image: a:1
+          securityContext:
+            capabilities:
+              drop:
+                - NET_RAW # ping is not needed
+                - MKNOD
+              add: [NET_BIND_SERVICE]
+        - name: flow
+          image: b:1
+          securityContext:
+            capabilities: {drop: [NET_RAW]}
+        - name: odd
+          image: c:1
+          securityContext:
+            capabilities:
+              drop: [NET_RAW, {name: MKNOD}]
+`,
+    );
+    const { found, after, changeset } = run({ "web.yaml": before }, RULE);
+    expect(found.map(([, line, , fixable, reason]) => [line, fixable, reason])).toEqual([
+      [13, true, undefined],
+      [20, true, undefined],
+      [25, false, 'container "odd" sets capabilities.drop to something that is not a list; correct it by hand'],
+    ]);
+    expect(after["web.yaml"]).toBe(
+      before.replace("                - MKNOD\n", "                - MKNOD\n                - ALL\n").replace("{drop: [NET_RAW]}", "{drop: [NET_RAW, ALL]}"),
+    );
+    expect(changeset.applied.map((fix) => fix.explanation)).toEqual([
+      'Adds ALL to securityContext.capabilities.drop on container "block", which dropped only NET_RAW, MKNOD, keeping the capabilities it adds back (NET_BIND_SERVICE).',
+      'Adds ALL to securityContext.capabilities.drop on container "flow", which dropped only NET_RAW.',
+    ]);
   });
 
   it("does not fix a privileged container", () => {
