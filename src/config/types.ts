@@ -62,10 +62,22 @@ export interface FixSettings {
    * Absent outside the app (the CLI does not ask GitHub).
    */
   argocdRevisions?: Record<string, ArgoRevisionLookup>;
+  /**
+   * What the GitHub App found for the `uses:` of GitHub Actions workflows (action-pin), by `owner/repo@ref`
+   * (owner and repository in lower case, the ref as written; an action's path inside its repository is not part
+   * of the key): the commit, or why it could not be found. Absent outside the app (the CLI does not ask GitHub).
+   */
+  actionRevisions?: Record<string, ActionRevisionLookup>;
 }
 
+/** The commit a branch, tag or HEAD points at, as the GitHub App looked it up, or why it is not known. */
+export type CommitLookup = { ok: true; sha: string } | { ok: false; reason: string };
+
 /** The commit a branch, tag or HEAD of an Argo CD source points at, or why it is not known. */
-export type ArgoRevisionLookup = { ok: true; sha: string } | { ok: false; reason: string };
+export type ArgoRevisionLookup = CommitLookup;
+
+/** The commit the tag or branch of a workflow's `uses:` points at, or why it is not known. */
+export type ActionRevisionLookup = CommitLookup;
 
 export const DEFAULT_FIX_SETTINGS: FixSettings = {
   probes: {},

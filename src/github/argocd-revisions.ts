@@ -1,23 +1,17 @@
 import { readApplication } from "../argocd/applications.js";
 import { gitHubRepositoryOf, isPinnableToCommit, revisionKey, revisionKind } from "../argocd/revisions.js";
 import type { ActiveRule } from "../config/resolve.js";
-import type { ArgoRevisionLookup, FixSettings } from "../config/types.js";
+import type { FixSettings } from "../config/types.js";
 import type { LockfileLookups } from "../lockfiles/lookups.js";
 import { isArgoCdApplication, type Resource } from "../model/resource.js";
 import type { DigestTable } from "../pins/lookup.js";
 import type { Finding } from "../scan/finding.js";
 import { rescanWithLookups, type ScanResult } from "../scan/scan.js";
-import { statusOf, type GitHubClient, type RepositoryName } from "./octokit.js";
+import { commitTable, type CommitQuestion } from "./commit-of.js";
+import type { GitHubClient, RepositoryName } from "./octokit.js";
 
 /** The fix that needs the commits; rules name it in `fix.name`. */
 export const ARGOCD_REVISION_PIN = "argocd-revision-pin";
-
-/** One question to GitHub: the commit `ref` of `owner/repo` points at. */
-export interface RevisionQuestion {
-  owner: string;
-  repo: string;
-  ref: string;
-}
 
 export interface ArgoRevisionOptions {
   /** The repository being scanned, and its default branch (what HEAD of this repository is). */
@@ -39,30 +33,15 @@ export interface ArgoRevisionOptions {
 export async function withArgoRevisions(octokit: GitHubClient, scanned: ScanResult, options: ArgoRevisionOptions): Promise<{ scanned: ScanResult; fixSettings: FixSettings }> {
   const wanted = revisionsWanted(scanned, options.rules, options);
   if (wanted.size === 0) return { scanned, fixSettings: options.fixSettings };
-  const table: Record<string, ArgoRevisionLookup> = {};
-  const answers = new Map<string, Promise<ArgoRevisionLookup>>();
-  for (const [key, question] of [...wanted].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if ("reason" in question) {
-      table[key] = { ok: false, reason: question.reason };
-      continue;
-    }
-    const id = JSON.stringify([question.owner.toLowerCase(), question.repo.toLowerCase(), question.ref]);
-    let answer = answers.get(id);
-    if (!answer) {
-      // One request per distinct repository and ref, one after the other (deterministic call order).
-      answer = commitOf(octokit, question);
-      answers.set(id, answer);
-    }
-    table[key] = await answer;
-  }
+  const table = await commitTable(octokit, wanted);
   const fixSettings: FixSettings = { ...options.fixSettings, argocdRevisions: table };
   return { scanned: rescanWithLookups(scanned, options.rules, fixSettings, { digests: options.digests, lockfiles: options.lockfiles }), fixSettings };
 }
 
 /** The revisions the findings of rules fixed by argocd-revision-pin need, by FixSettings key: a question, or why none can be asked. */
-export function revisionsWanted(scanned: ScanResult, rules: readonly ActiveRule[], where: { repository: RepositoryName; defaultBranch: string }): Map<string, RevisionQuestion | { reason: string }> {
+export function revisionsWanted(scanned: ScanResult, rules: readonly ActiveRule[], where: { repository: RepositoryName; defaultBranch: string }): Map<string, CommitQuestion | { reason: string }> {
   const ruleIds = new Set(rules.filter((active) => active.rule.fix?.name === ARGOCD_REVISION_PIN).map((active) => active.rule.id));
-  const wanted = new Map<string, RevisionQuestion | { reason: string }>();
+  const wanted = new Map<string, CommitQuestion | { reason: string }>();
   for (const finding of scanned.findings) {
     if (!ruleIds.has(finding.rule)) continue;
     const resource = resourceOf(scanned.workspace.resources, finding);
@@ -97,22 +76,6 @@ function resourceOf(resources: readonly Resource[], finding: Finding): Resource 
       resource.path.length === target.path.length &&
       resource.path.every((part, index) => target.path[index] === part),
   );
-}
-
-/** `GET /repos/{owner}/{repo}/commits/{ref}` with the `sha` media type: the commit's SHA as plain text. */
-async function commitOf(octokit: GitHubClient, question: RevisionQuestion): Promise<ArgoRevisionLookup> {
-  const where = `"${question.ref}" of ${question.owner}/${question.repo}`;
-  try {
-    const response = await octokit.rest.repos.getCommit({ owner: question.owner, repo: question.repo, ref: question.ref, mediaType: { format: "sha" } });
-    const sha = String(response.data as unknown).trim();
-    if (!/^[0-9a-f]{40}$/.test(sha)) return { ok: false, reason: `GitHub answered the commit of ${where} with something that is not a commit SHA` };
-    return { ok: true, sha };
-  } catch (error) {
-    const status = statusOf(error);
-    if (status === 404 || status === 422) return { ok: false, reason: `GitHub has no commit ${where} that this installation can read (HTTP ${status})` };
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, reason: `could not ask GitHub for the commit of ${where}: ${status !== undefined ? `HTTP ${status}: ` : ""}${message}` };
-  }
 }
 
 /** The URLs a repository is known by, for telling which Argo CD sources are this repository. */

@@ -29,6 +29,7 @@ import { readTarball } from "./tarball.js";
 import { resolveNow } from "../config/now.js";
 import { deployedBy } from "../argocd/applications.js";
 import { repositoryUrlsOf, withArgoRevisions } from "./argocd-revisions.js";
+import { withActionRevisions } from "./action-revisions.js";
 
 export interface RepositoryScanReport {
   repository: string;
@@ -115,9 +116,12 @@ export async function scanRepository(
   const problems = [...(rendered.problem ? [rendered.problem] : []), ...lookedUp.problems];
   // --- Argo CD (src/github/argocd-revisions.ts): the commits mutable targetRevisions point at, for argocd-revision-pin,
   // then a rescan so that those findings say whether they can be fixed; and what each application deploys, for PR bodies.
-  const { scanned, fixSettings: settingsForFixes } = await withArgoRevisions(octokit, lookedUp.scanned, { repository, defaultBranch, rules, fixSettings, digests, lockfiles });
-  const argoCd = deployedBy(scanned.workspace, { repositoryUrls: repositoryUrlsOf(repository, details) });
+  const argoRevisions = await withArgoRevisions(octokit, lookedUp.scanned, { repository, defaultBranch, rules, fixSettings, digests, lockfiles });
+  const argoCd = deployedBy(argoRevisions.scanned.workspace, { repositoryUrls: repositoryUrlsOf(repository, details) });
   // --- end of Argo CD
+  // --- GitHub Actions (src/github/action-revisions.ts): the commits the refs of workflow `uses:` point at, for action-pin, then a rescan.
+  const { scanned, fixSettings: settingsForFixes } = await withActionRevisions(octokit, argoRevisions.scanned, { rules, fixSettings: argoRevisions.fixSettings, digests, lockfiles });
+  // --- end of GitHub Actions
   report.findings = scanned.findings.length;
 
   // Outside the repository's `schedule` its pull requests are listed (for the dashboard) but left as they are.
