@@ -22,14 +22,34 @@ interface NetworkPolicyTexts {
   openQuestions: string;
   risk: string;
   words: { namespace: string; noNamespace: string; riskNoNamespace: string };
-  reasons: { noObject: string; exists: string };
+  reasons: { noObject: string; exists: string; nameTaken: string };
+  /** What `egress: restrict` adds, and the texts it says instead. */
+  restrict: {
+    denyPolicy: string;
+    dnsPolicy: string;
+    sameNamespacePolicy: string;
+    service: string;
+    openQuestions: string;
+    risk: string;
+  };
 }
 
 /** One file per namespace, so that two namespaces whose workloads share a folder each get theirs. */
 const fileName = (namespace: string | undefined) => (namespace === undefined ? "network-policies.yaml" : `${namespace}-network-policies.yaml`);
 const DEFAULT_INGRESS_NAMESPACE = "ingress-nginx";
+/** Where cluster DNS runs: CoreDNS keeps kube-dns's `k8s-app` label, in kube-system. */
+const DEFAULT_DNS_NAMESPACE = "kube-system";
+const DEFAULT_DNS_POD_LABELS: Record<string, string> = { "k8s-app": "kube-dns" };
+/** The names `egress: restrict` gives its policies; a Service's `allow-<service>` must not take one. */
+const EGRESS_POLICIES = { deny: "default-deny-egress", dns: "allow-dns-egress", sameNamespace: "allow-same-namespace-egress" };
 
 type PlainMap = { [key: string]: PlainValue };
+/** A Service that gets a policy: its pod selector and the ports the policy opens. */
+interface AllowedService {
+  name: string;
+  selector: PlainMap;
+  ports: { port: PlainValue; protocol?: string }[];
+}
 
 /**
  * NetworkPolicies for the namespace of the workload a finding is on, in a new
@@ -37,8 +57,13 @@ type PlainMap = { [key: string]: PlainValue };
  * for each Service of the namespace with a selector, a policy that lets pods
  * of the same namespace reach its target ports, and the ingress controller's
  * namespace (`params.ingressNamespace`) too when an Ingress of the namespace
- * routes to it. Egress stays open. Listed in the kustomization that lists the
- * workload's file; opened as a draft, since it refuses traffic nothing shows.
+ * routes to it. Egress stays open unless `params.egress` is `restrict`: then
+ * a default deny of egress follows, with DNS allowed to `params.dnsNamespace`'s
+ * pods labelled `params.dnsPodLabels` (kube-system's kube-dns unless set), and
+ * each Service's target ports allowed from every pod of the namespace, so that
+ * the ingress policies keep working inside it. Listed in the kustomization that
+ * lists the workload's file; opened as a draft, since it refuses traffic
+ * nothing shows.
  */
 export const networkPolicyFix: NewFileFix = {
   name: "network-policy",
@@ -46,7 +71,12 @@ export const networkPolicyFix: NewFileFix = {
   paramsSchema: {
     type: "object",
     additionalProperties: false,
-    properties: { ingressNamespace: { type: "string", minLength: 1 } },
+    properties: {
+      ingressNamespace: { type: "string", minLength: 1 },
+      egress: { enum: ["open", "restrict"] },
+      dnsNamespace: { type: "string", minLength: 1 },
+      dnsPodLabels: { type: "object", minProperties: 1, additionalProperties: { type: "string" } },
+    },
   },
   plan({ workspace, resource }, params) {
     const texts = fixTemplate<NetworkPolicyTexts>("network-policy");
@@ -64,25 +94,63 @@ export const networkPolicyFix: NewFileFix = {
     const policy = (name: string, spec: PlainMap): PlainMap => ({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: metadata(name), spec });
     const documents: PlainMap[] = [policy("default-deny-ingress", { podSelector: {}, policyTypes: ["Ingress"] })];
     const described = [texts.denyPolicy.trim()];
-    const written = new Set<string>();
+    const services: AllowedService[] = [];
     for (const service of inNamespace) {
-      if (service.kind !== "Service" || service.apiVersion !== "v1" || written.has(service.name)) continue;
+      if (service.kind !== "Service" || service.apiVersion !== "v1" || services.some((written) => written.name === service.name)) continue;
       const selector = toPlain(getMap(service.node, "spec")?.pairs.get("selector")?.value);
       if (!isPlainMap(selector) || Object.keys(selector).length === 0) continue;
-      written.add(service.name);
       const ports = servicePorts(service);
+      services.push({ name: service.name, selector, ports });
       const fromIngress = routed.has(service.name);
       const from: PlainValue[] = [{ podSelector: {} }, ...(fromIngress ? [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ingressNamespace } } }] : [])];
       const rule: PlainMap = { from, ...(ports.length > 0 ? { ports } : {}) };
       documents.push(policy(`allow-${service.name}`, { podSelector: { matchLabels: selector }, policyTypes: ["Ingress"], ingress: [rule] }));
-      const portWords = ports.length > 0 ? ports.map((port) => `${String(port.port)}/${String(port.protocol ?? "TCP")}`).join(", ") : texts.allPorts;
       described.push(
         fillText(texts.servicePolicy.trim(), {
           service: service.name,
-          ports: portWords,
+          ports: portWords(ports, texts.allPorts),
           fromIngress: fromIngress ? fillText(texts.fromIngress, { ingressNamespace }) : "",
         }),
       );
+    }
+
+    const restrict = params.egress === "restrict";
+    if (restrict) {
+      const taken = services.find((service) => Object.values(EGRESS_POLICIES).includes(`allow-${service.name}`));
+      if (taken) return { ok: false, reason: fillText(texts.reasons.nameTaken, { service: taken.name, policy: `allow-${taken.name}` }) };
+      const dnsNamespace = typeof params.dnsNamespace === "string" ? params.dnsNamespace : DEFAULT_DNS_NAMESPACE;
+      const dnsPodLabels = isStringMap(params.dnsPodLabels) ? params.dnsPodLabels : DEFAULT_DNS_POD_LABELS;
+      documents.push(
+        policy(EGRESS_POLICIES.deny, { podSelector: {}, policyTypes: ["Egress"] }),
+        policy(EGRESS_POLICIES.dns, {
+          podSelector: {},
+          policyTypes: ["Egress"],
+          egress: [
+            {
+              to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": dnsNamespace } }, podSelector: { matchLabels: dnsPodLabels } }],
+              ports: [
+                { port: 53, protocol: "UDP" },
+                { port: 53, protocol: "TCP" },
+              ],
+            },
+          ],
+        }),
+      );
+      described.push(
+        texts.restrict.denyPolicy.trim(),
+        fillText(texts.restrict.dnsPolicy.trim(), {
+          dnsNamespace,
+          dnsPodLabels: Object.entries(dnsPodLabels)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(", "),
+        }),
+      );
+      if (services.length > 0) {
+        const egress = services.map(({ selector, ports }): PlainMap => ({ to: [{ podSelector: { matchLabels: selector } }], ...(ports.length > 0 ? { ports } : {}) }));
+        documents.push(policy(EGRESS_POLICIES.sameNamespace, { podSelector: {}, policyTypes: ["Egress"], egress }));
+        const each = services.map((service) => fillText(texts.restrict.service.trim(), { service: service.name, ports: portWords(service.ports, texts.allPorts) }));
+        described.push(fillText(texts.restrict.sameNamespacePolicy.trim(), { services: each.join("; ") }));
+      }
     }
 
     const owner = workspaceKustomizeOwners(workspace).get(resource.file);
@@ -91,17 +159,17 @@ export const networkPolicyFix: NewFileFix = {
     const explanation = [
       fillText(texts.explanation, { file: path, where, policies: described.join(", ") }),
       ...(owner ? [fillText(texts.listed, { kustomization: owner.file })] : []),
-      texts.openQuestions,
+      restrict ? texts.restrict.openQuestions : texts.openQuestions,
     ]
       .map((text) => text.trim())
       .join(" ");
     return {
       ok: true,
       plan: {
-        files: [{ path, text: documents.map((document) => stringify(document)).join("---\n") }],
+        files: [{ path, text: documents.map((document) => stringify(document, { aliasDuplicateObjects: false })).join("---\n") }],
         listIn,
         explanation,
-        risk: fillText(texts.risk, { namespace: namespace ?? texts.words.riskNoNamespace }).trim(),
+        risk: fillText(restrict ? texts.restrict.risk : texts.risk, { namespace: namespace ?? texts.words.riskNoNamespace }).trim(),
         risky: true,
       },
     };
@@ -115,6 +183,15 @@ function namespaceOf(resource: Resource): string | undefined {
 
 function isPlainMap(value: PlainValue): value is PlainMap {
   return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function isStringMap(value: unknown): value is Record<string, string> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.values(value).every((item) => typeof item === "string");
+}
+
+/** The ports as the explanation names them: `http/TCP, 9090/TCP`, or `every port` for none. */
+function portWords(ports: readonly { port: PlainValue; protocol?: string }[], allPorts: string): string {
+  return ports.length > 0 ? ports.map((port) => `${String(port.port)}/${String(port.protocol ?? "TCP")}`).join(", ") : allPorts;
 }
 
 /** The ports a policy opens for a Service: each port's targetPort (a number or a name), else its port; the protocol as written. */
