@@ -33,7 +33,7 @@ export interface ImageContext {
 }
 
 /** Roles that hold no image reference Shipshape reads (Helm templates are Go templates, not YAML). */
-const IMAGELESS_ROLES = new Set(["helm-chart", "helm-template", "helm-lock", "lockfile", "lockfile-source", "pem", "other"]);
+const IMAGELESS_ROLES = new Set(["helm-chart", "helm-template", "helm-lock", "lockfile", "lockfile-source", "pem", "nginx-config", "other"]);
 
 /**
  * Every image reference written in the files, with where it is, in file

@@ -1,6 +1,6 @@
 import picomatch from "picomatch";
 import { isGitignored, withGitignore, type GitignoreScope } from "./gitignore.js";
-import { isReadRole, refineTextRole, roleFromPath, type FileRole } from "./roles.js";
+import { isDecidedByContent, isReadRole, refineTextRole, roleFromPath, type FileRole } from "./roles.js";
 import { diskTree, memoryTree, type FileInMemory, type WorkspaceTree } from "./tree.js";
 
 export interface WorkspaceFile {
@@ -65,21 +65,26 @@ function readFile(tree: WorkspaceTree, path: string, chartRoot: string | undefin
   const role = roleFromPath({ path, chartRoot });
   if (!isReadRole(role)) return { path, role, size: 0 };
   let size = 0;
+  // A file whose role only its text would confirm (a .conf file that may be nginx's) is not reported when it cannot be read.
+  const unreadable = (reason: string): WorkspaceFile => (isDecidedByContent(role, path) ? { path, role: "other", size: 0 } : { path, role, size, unreadable: reason });
   try {
     size = tree.size(path);
     if (size > maxFileBytes) {
-      return { path, role, size, unreadable: `file is ${formatBytes(size)}, over the ${formatBytes(maxFileBytes)} limit (limits.maxFileBytes); it was not scanned` };
+      return unreadable(`file is ${formatBytes(size)}, over the ${formatBytes(maxFileBytes)} limit (limits.maxFileBytes); it was not scanned`);
     }
     const bytes = tree.read(path);
     if (role === "pem" && isDer(bytes)) return { path, role, size, binary: bytes };
     if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
-      return { path, role, size, unreadable: "file holds binary data (a NUL byte), not text; it was not scanned" };
+      return unreadable("file holds binary data (a NUL byte), not text; it was not scanned");
     }
     const text = bytes.toString("utf8");
-    return { path, role: refineTextRole(role, path, text), size, text };
+    const refined = refineTextRole(role, path, text);
+    // A .conf file that turns out not to be nginx's is kept as if it had not been read.
+    if (refined === "other" && isDecidedByContent(role, path)) return { path, role: refined, size: 0 };
+    return { path, role: refined, size, text };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "error";
-    return { path, role, size, unreadable: `file could not be read (${code}); it was not scanned` };
+    return unreadable(`file could not be read (${code}); it was not scanned`);
   }
 }
 

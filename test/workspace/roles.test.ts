@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isReadRole, isYamlRole, refineTextRole, roleFromPath, type FileRole } from "../../src/workspace/roles.js";
+import { isDecidedByContent, isReadRole, isYamlRole, refineTextRole, roleFromPath, type FileRole } from "../../src/workspace/roles.js";
 
 const outside = (path: string): FileRole => roleFromPath({ path, chartRoot: undefined });
 const inChart = (path: string, chartRoot: string): FileRole => roleFromPath({ path, chartRoot });
@@ -114,7 +114,7 @@ describe("refineTextRole", () => {
 });
 
 describe("isReadRole and isYamlRole", () => {
-  const roles: FileRole[] = ["manifest", "argocd-app", "kustomization", "helm-chart", "helm-template", "helm-values", "helm-lock", "dockerfile", "workflow", "lockfile", "pem", "yaml", "other"];
+  const roles: FileRole[] = ["manifest", "argocd-app", "kustomization", "helm-chart", "helm-template", "helm-values", "helm-lock", "dockerfile", "workflow", "lockfile", "pem", "nginx-config", "yaml", "other"];
 
   it("reads every role but other", () => {
     expect(roles.filter(isReadRole)).toEqual(roles.filter((role) => role !== "other"));
@@ -122,5 +122,50 @@ describe("isReadRole and isYamlRole", () => {
 
   it("parses as YAML only plain YAML, kustomizations, chart metadata, values, locks and workflows", () => {
     expect(roles.filter(isYamlRole)).toEqual(["kustomization", "helm-chart", "helm-values", "helm-lock", "workflow", "yaml"]);
+  });
+});
+
+describe("nginx configuration files", () => {
+  it.each([
+    ["nginx.conf", true],
+    ["deploy/edge/nginx.conf", true],
+    ["nginx-ssl.conf", true],
+    ["NGINX.CONF", true],
+    ["docker/nginx.conf.template", true],
+    ["nginx/default.conf", true],
+    ["docker/nginx-proxy/conf.d/app.conf", true],
+    ["nginx/templates/default.conf.template", true],
+    ["conf.d/default.conf", false],
+    ["sites-available/shop.conf", false],
+    ["sites-enabled/shop.conf", false],
+    ["templates/default.conf.template", false],
+    ["redis.conf", false],
+    ["supervisord.conf", false],
+  ] as const)("reads %s as nginx-config, decided by its text: %s", (path, byPath) => {
+    expect(outside(path)).toBe("nginx-config");
+    expect(isDecidedByContent("nginx-config", path)).toBe(!byPath);
+  });
+
+  it("gives other names no nginx role", () => {
+    expect(outside("nginx/mime.types")).toBe("other");
+    expect(outside("nginx/fastcgi_params")).toBe("other");
+    expect(outside("app.config")).toBe("other");
+    expect(outside("conf/app.conf.bak")).toBe("other");
+    expect(isDecidedByContent("other", "redis.conf")).toBe(false);
+  });
+
+  it("keeps a .conf file of no nginx path only when its text reads as nginx", () => {
+    const refine = (path: string, text: string) => refineTextRole("nginx-config", path, text);
+    expect(refine("conf.d/ssl.conf", "ssl_protocols TLSv1.2 TLSv1.3;\n")).toBe("nginx-config");
+    expect(refine("conf.d/ssl.conf", "  ssl_protocols\tTLSv1.2;\n")).toBe("nginx-config");
+    expect(refine("sites-enabled/a.conf", "upstream app { server app:80; }\nserver {\n  listen 80;\n}\n")).toBe("nginx-config");
+    expect(refine("edge.conf", "user nginx;\nevents{}\nhttp\n{\n}\n")).toBe("nginx-config");
+    expect(refine("stream.conf", "stream {\n}\n")).toBe("nginx-config");
+    expect(refine("redis.conf", 'bind 127.0.0.1\ntls-protocols "TLSv1.2 TLSv1.3"\n')).toBe("other");
+    expect(refine("supervisord.conf", "[supervisord]\nnodaemon=true\n[program:nginx]\ncommand=nginx -g 'daemon off;'\n")).toBe("other");
+    expect(refine("named.conf", 'server 10.0.0.1 {\n  keys { "k"; };\n};\n')).toBe("other");
+    expect(refine("keepalived.conf", "virtual_server 10.0.0.1 443 {\n  real_server 10.0.0.2 443 {\n  }\n}\n")).toBe("other");
+    expect(refine("commented.conf", "# server {\n#   ssl_protocols TLSv1;\n# }\n")).toBe("other");
+    expect(refine("nginx/supervisord.conf", "[supervisord]\n")).toBe("nginx-config");
   });
 });
