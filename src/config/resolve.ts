@@ -1,7 +1,12 @@
+import { Ajv } from "ajv";
+import type { ErrorObject } from "ajv";
 import picomatch from "picomatch";
+import { CHECKS } from "../checks/registry.js";
+import { FIXES } from "../fixes/registry.js";
 import type { Rule, Severity } from "../rules/types.js";
+import { describeSchemaErrors } from "../schema-errors.js";
 import { ConfigError } from "./load.js";
-import type { ConfigFile, ExcludeEntry } from "./types.js";
+import type { ConfigFile, ExcludeEntry, RuleSetting } from "./types.js";
 
 export interface ResourceFacts {
   kind: string | undefined;
@@ -12,6 +17,7 @@ export interface ResourceFacts {
 
 /** A rule as this scan runs it: enabled, at its configured severity, with its exclusions. */
 export interface ActiveRule {
+  /** The catalog's rule, with the config's `checkParams` / `fixParams` merged over its check's and fix's params. */
   rule: Rule;
   severity: Severity;
   isExcluded(facts: ResourceFacts): boolean;
@@ -27,21 +33,65 @@ export function activeRules(catalog: readonly Rule[], config: ConfigFile, only: 
   const unknown = [...Object.keys(config.rules ?? {}).map((id) => ({ id, where: `rules.${id}` })), ...only.map((id) => ({ id, where: `--rule ${id}` }))].filter(
     ({ id }) => !known.has(id),
   );
-  if (unknown.length > 0) {
-    throw new ConfigError(unknown.map(({ id, where }) => `${where}: unknown rule "${id}" (run \`shipshape rules\` to list them)`).join("\n"));
-  }
+  const problems = unknown.map(({ id, where }) => `${where}: unknown rule "${id}" (run \`shipshape rules\` to list them)`);
+  // Params are checked for every rule the config sets, whether or not this scan runs it.
+  const ajv = lazy(() => new Ajv({ allErrors: true, strict: true }));
+  for (const rule of catalog) problems.push(...paramsProblems(ajv, rule, config.rules?.[rule.id]));
+  if (problems.length > 0) throw new ConfigError(problems.join("\n"));
   const active: ActiveRule[] = [];
-  for (const rule of catalog) {
-    if (only.length > 0 && !only.includes(rule.id)) continue;
-    const setting = config.rules?.[rule.id];
+  for (const configured of catalog) {
+    if (only.length > 0 && !only.includes(configured.id)) continue;
+    const setting = config.rules?.[configured.id];
     if (setting === "off" || (typeof setting === "object" && setting.enabled === false)) continue;
     // A rule that is off by default runs when named: any setting but "off", or --rule.
-    if (rule.enabled === false && setting === undefined && !only.includes(rule.id)) continue;
+    if (configured.enabled === false && setting === undefined && !only.includes(configured.id)) continue;
+    const rule = withParams(configured, setting);
     const severity = typeof setting === "string" ? setting : (setting?.severity ?? rule.severity);
     const excludes = (typeof setting === "object" ? (setting.exclude ?? []) : []).map(compileExclude);
     active.push({ rule, severity, isExcluded: (facts) => excludes.some((matches) => matches(facts)) });
   }
   return active;
+}
+
+/** The rule with the setting's `checkParams` / `fixParams` merged over its own, key by key (the config wins). */
+function withParams(rule: Rule, setting: RuleSetting | undefined): Rule {
+  if (typeof setting !== "object" || (setting.checkParams === undefined && setting.fixParams === undefined)) return rule;
+  const check = setting.checkParams === undefined ? rule.check : { ...rule.check, params: { ...rule.check.params, ...setting.checkParams } };
+  const fix = rule.fix && setting.fixParams !== undefined ? { ...rule.fix, params: { ...rule.fix.params, ...setting.fixParams } } : rule.fix;
+  return fix === undefined ? { ...rule, check } : { ...rule, check, fix };
+}
+
+/** What is wrong with a setting's `checkParams` / `fixParams`: judged, merged, against the check's / fix's paramsSchema. */
+function paramsProblems(ajv: () => Ajv, rule: Rule, setting: RuleSetting | undefined): string[] {
+  if (typeof setting !== "object") return [];
+  const problems: string[] = [];
+  const where = `/rules/${escapePointer(rule.id)}`;
+  if (setting.checkParams !== undefined) {
+    const check = CHECKS.get(rule.check.name);
+    if (check) problems.push(...schemaProblems(ajv(), check.paramsSchema, { ...rule.check.params, ...setting.checkParams }, `${where}/checkParams`));
+  }
+  if (setting.fixParams !== undefined) {
+    const fix = rule.fix ? FIXES.get(rule.fix.name) : undefined;
+    if (!rule.fix) problems.push(`rules.${rule.id}.fixParams: rule "${rule.id}" has no fix (only checkParams can be set)`);
+    else if (fix) problems.push(...schemaProblems(ajv(), fix.paramsSchema, { ...rule.fix.params, ...setting.fixParams }, `${where}/fixParams`));
+  }
+  return problems;
+}
+
+function schemaProblems(ajv: Ajv, schema: object, params: Record<string, unknown>, pointer: string): string[] {
+  const validate = ajv.compile(schema);
+  if (validate(params)) return [];
+  // Named from the top of the config file, as the config schema's own errors are.
+  return describeSchemaErrors((validate.errors ?? []).map((error): ErrorObject => ({ ...error, instancePath: `${pointer}${error.instancePath}` })));
+}
+
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
 
 function compileExclude(entry: ExcludeEntry): (facts: ResourceFacts) => boolean {

@@ -8,7 +8,18 @@ export interface ExcludeEntry {
   path?: string;
 }
 
-export type RuleSetting = "off" | Severity | { enabled?: boolean; severity?: Severity; exclude?: ExcludeEntry[] };
+export type RuleSetting =
+  | "off"
+  | Severity
+  | {
+      enabled?: boolean;
+      severity?: Severity;
+      exclude?: ExcludeEntry[];
+      /** Merged over the rule's `check.params`, key by key; validated against the check's paramsSchema. */
+      checkParams?: Record<string, unknown>;
+      /** Merged over the rule's `fix.params`, key by key; validated against the fix's paramsSchema. */
+      fixParams?: Record<string, unknown>;
+    };
 
 export interface CertificateSettings {
   expiringHighDays: number;

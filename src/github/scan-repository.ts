@@ -1,6 +1,6 @@
 import { scheduleAllows } from "../config/cron-match.js";
 import { ConfigError } from "../config/load.js";
-import { activeRules } from "../config/resolve.js";
+import { activeRules, type ActiveRule } from "../config/resolve.js";
 import { DEFAULT_LIMITS, fixSettingsOf, pullRequestSettingsOf } from "../config/types.js";
 import { fixFindings } from "../fixes/engine.js";
 import { lazyLookupClients, runLookupStep } from "../pins/look-up-step.js";
@@ -77,8 +77,11 @@ export async function scanRepository(
 
   let config;
   let configFiles: ConfigFileRead[];
+  let configRules: ActiveRule[];
   try {
     ({ config, files: configFiles } = await readRepositoryConfig(octokit, repository, base.sha));
+    // Unknown rule ids and invalid checkParams/fixParams are config errors too, reported the same way.
+    configRules = activeRules(catalog, config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     await reportConfigError(octokit, repository, error.message);
@@ -86,7 +89,6 @@ export async function scanRepository(
     const dashboard = details.has_issues === false ? undefined : await showConfigProblem(octokit, repository, { defaultBranch, sha: base.sha, message: error.message });
     return { ...report, skipped: "invalid configuration", ...(dashboard ? { dashboard } : {}) };
   }
-  const configRules = activeRules(catalog, config);
   const limits = { ...DEFAULT_LIMITS, ...config.limits };
   const fixSettings = fixSettingsOf(config);
 
