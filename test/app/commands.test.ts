@@ -26,7 +26,7 @@ const LIVENESS_HEAD = "1a".repeat(20);
 const PRIVILEGE = "shipshape/privilege-escalation-allowed";
 const PRIVILEGE_TITLE = "Disallow privilege escalation (privilege-escalation-allowed)";
 const PRIVILEGE_BODY = golden("pr-privilege-escalation-allowed.md");
-const PRIVILEGE_FIX = "          securityContext:\n            allowPrivilegeEscalation: false\n";
+const PRIVILEGE_FIX = "            allowPrivilegeEscalation: false\n";
 const PERSON_COMMIT = "3c".repeat(20);
 const HANDS_OFF = "<!-- shipshape:hands-off -->";
 const commitMessage = (title: string) => `${title}\n\nMade by Shipshape; the pull request says what changed and why.`;

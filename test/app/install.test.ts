@@ -54,7 +54,7 @@ describe("installing the app", () => {
       ["ref", { ref: "refs/heads/shipshape/liveness-probe-missing", sha: "c1".padEnd(40, "0") }],
       ["pull", { title: "Add liveness probes (liveness-probe-missing)", body: golden("pr-liveness-probe-missing.md"), head: "shipshape/liveness-probe-missing", base: "main", draft: true }],
       ["labels", { labels: ["shipshape", "reliability"] }],
-      ["tree", { base_tree: TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deployment}          securityContext:\n            allowPrivilegeEscalation: false\n` }] }],
+      ["tree", { base_tree: TREE_SHA, tree: [{ path: "apps/web/deployment.yaml", mode: "100644", type: "blob", content: `${deployment}            allowPrivilegeEscalation: false\n` }] }],
       ["commit", { message: "Disallow privilege escalation (privilege-escalation-allowed)\n\nMade by Shipshape; the pull request says what changed and why.", tree: "t2".padEnd(40, "0"), parents: [BASE_SHA] }],
       ["ref", { ref: "refs/heads/shipshape/privilege-escalation-allowed", sha: "c2".padEnd(40, "0") }],
       ["pull", { title: "Disallow privilege escalation (privilege-escalation-allowed)", body: golden("pr-privilege-escalation-allowed.md"), head: "shipshape/privilege-escalation-allowed", base: "main", draft: false }],

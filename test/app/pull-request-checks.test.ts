@@ -29,7 +29,9 @@ const HEAD = treeOf(join(CHECKS_FIXTURES, "head"));
 const WEB = "apps/web/deployment.yaml";
 const API_FILE = "apps/api/deployment.yaml";
 /** The head with only the web deployment edited (a comment, more replicas): its two findings were there before. */
-const HEAD_OLD_ONLY: Tree = { [WEB]: HEAD[WEB] as string };
+const PROBE_RULES_ONLY = ["replicas-too-low", "network-policy-missing", "capabilities-not-dropped", "read-only-root-filesystem-missing", "seccomp-profile-missing"].reduce((config, rule) => `${config}  ${rule}: off\n`, "rules:\n");
+const POLICIES = "apps/policies.yaml";
+const HEAD_OLD_ONLY: Tree = { [WEB]: HEAD[WEB] as string, [POLICIES]: HEAD[POLICIES] as string };
 const RULES = new Map(loadRules().map((rule) => [rule.id, rule]));
 const CHECK_RUN = `${REPO_PATH}/check-runs/${CHECK_RUN_ID}`;
 
@@ -66,7 +68,8 @@ describe("the Shipshape check on pull requests", () => {
     const workers = sixtyWorkers();
     const github = nock(API);
     const calls = recordCalls(github);
-    await mockCheckRead(github, { base: BASE, head: { ...HEAD_OLD_ONLY, "apps/batch/workers.yaml": workers.text } });
+    // The workers are single-replica Deployments in a namespace of their own: the base's config keeps this to the probe rules.
+    await mockCheckRead(github, { base: BASE, head: { ...HEAD_OLD_ONLY, "apps/batch/workers.yaml": workers.text }, config: PROBE_RULES_ONLY });
     github.patch(CHECK_RUN).times(2).reply(200, { id: CHECK_RUN_ID });
 
     await app.deliver("pull_request", pullRequestEvent("opened"));
@@ -80,7 +83,7 @@ describe("the Shipshape check on pull requests", () => {
     );
     const output = { title: "60 new findings: 30 high, 30 medium", summary: golden("sixty-new.md") };
     expect(calls).toEqual([
-      ...checkReadCalls(),
+      ...checkReadCalls({ config: true }),
       [`PATCH ${CHECK_RUN}`, { status: "completed", conclusion: "failure", output: { ...output, annotations: annotations.slice(0, 50) } }],
       [`PATCH ${CHECK_RUN}`, { output: { ...output, annotations: annotations.slice(50) } }],
     ]);
@@ -133,8 +136,8 @@ describe("the Shipshape check on pull requests", () => {
         title: "2 new findings: 1 high, 1 medium",
         summary: golden("two-new.md"),
         annotations: [
-          annotation(API_FILE, 19, "liveness-probe-missing", 'container "api" has no livenessProbe (Deployment shop/api)'),
-          annotation(API_FILE, 19, "readiness-probe-missing", 'container "api" has no readinessProbe (Deployment shop/api)'),
+          annotation(API_FILE, 22, "liveness-probe-missing", 'container "api" has no livenessProbe (Deployment shop/api)'),
+          annotation(API_FILE, 22, "readiness-probe-missing", 'container "api" has no readinessProbe (Deployment shop/api)'),
         ],
       },
     });
@@ -205,7 +208,7 @@ describe("the Shipshape check on pull requests", () => {
       "**Before merging:** The pod receives traffic only while the check passes, so the check must reflect readiness: a TCP check passes as soon as the port is open, which can be before the application is ready to serve. Where the application has a readiness endpoint, set fixes.probes.httpPath.",
       "",
       "```suggestion",
-      "            allowPrivilegeEscalation: false",
+      "            capabilities: {drop: [ALL]}",
       "          livenessProbe:",
       "            tcpSocket:",
       "              port: http",
@@ -238,7 +241,7 @@ describe("the Shipshape check on pull requests", () => {
             commit_id: HEAD_SHA,
             event: "COMMENT",
             body: "Shipshape suggests 1 fix for findings this pull request adds on lines it changes. Each fix was checked: the file still parses, the finding is gone and nothing new appears. Read the note on each before committing it.",
-            comments: [{ path: API_FILE, line: 31, side: "RIGHT", body: SUGGESTION }],
+            comments: [{ path: API_FILE, line: 36, side: "RIGHT", body: SUGGESTION }],
           },
         ],
       ]);
@@ -253,7 +256,7 @@ describe("the Shipshape check on pull requests", () => {
         .patch(CHECK_RUN).reply(200, { id: CHECK_RUN_ID })
         .get(`${REPO_PATH}/pulls/2/files`).query({ per_page: 100 }).reply(200, files)
         .get(`${REPO_PATH}/pulls/2/comments`).query({ per_page: 100 })
-        .reply(200, [{ id: 90, path: API_FILE, line: 31, side: "RIGHT", body: SUGGESTION, user: { login: "shipshape[bot]", type: "Bot" } }]);
+        .reply(200, [{ id: 90, path: API_FILE, line: 36, side: "RIGHT", body: SUGGESTION, user: { login: "shipshape[bot]", type: "Bot" } }]);
 
       await app.deliver("pull_request", pullRequestEvent("synchronize"));
 

@@ -26,7 +26,7 @@ const PRIVILEGE_TITLE = "Disallow privilege escalation (privilege-escalation-all
 const LIVENESS_BODY = golden("pr-liveness-probe-missing.md");
 const PRIVILEGE_BODY = golden("pr-privilege-escalation-allowed.md");
 const LIVENESS_FIX = "          livenessProbe:\n            httpGet:\n              path: /readyz\n              port: http\n";
-const PRIVILEGE_FIX = "          securityContext:\n            allowPrivilegeEscalation: false\n";
+const PRIVILEGE_FIX = "            allowPrivilegeEscalation: false\n";
 
 const HANDS_OFF_COMMENT =
   "Someone pushed commits to this branch, so Shipshape will no longer update it: it is yours now. To have Shipshape propose these fixes afresh, close it and delete the branch.";
