@@ -149,11 +149,16 @@ describe("shipshape scan examples", () => {
     const { report } = run;
     const worker = report.findings.filter((f) => f.resource?.name === "queue-worker");
     expect(worker.map((f) => f.rule)).toEqual([
+      "network-policy-missing",
+      "replicas-too-low",
       "liveness-probe-missing",
       "readiness-probe-missing",
       "resource-requests-missing",
+      "capabilities-not-dropped",
       "privilege-escalation-allowed",
+      "read-only-root-filesystem-missing",
       "run-as-non-root-missing",
+      "seccomp-profile-missing",
     ]);
     expect(worker.every((f) => f.file === "apps/worker/statefulset.yaml")).toBe(true);
     // The rule is on: elsewhere it still reports, in pod specs and at the other image references.
@@ -166,8 +171,11 @@ describe("shipshape scan examples", () => {
 
   it("applies examples/.shipshape.yml (image-digest-missing lowered to low)", () => {
     const { report } = run;
-    expect(report.summary.bySeverity.low).toBe(report.findings.filter((f) => f.rule === "image-digest-missing").length);
+    // topology-spread-missing is low by its own rule; image-digest-missing (medium) by the config.
+    expect(report.summary.bySeverity.low).toBe(report.findings.filter((f) => f.rule === "image-digest-missing" || f.rule === "topology-spread-missing").length);
     expect(report.findings.filter((f) => f.severity === "low").map((f) => f.rule)).toEqual([
+      "topology-spread-missing",
+      "topology-spread-missing",
       "image-digest-missing",
       "image-digest-missing",
       "image-digest-missing",

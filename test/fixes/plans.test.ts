@@ -74,17 +74,18 @@ function written(result: FixPlanResult): unknown {
 
 describe("the catalog's fixes", () => {
   it("registers exactly the built-in fixes, each once", () => {
-    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context", "image-pin", "certificate-duration", "certificate-renew-before", "ingress-tls", "cert-manager-takeover", "lockfile-refresh", "argocd-revision-pin", "pdb-create", "capabilities-drop-all", "seccomp-profile", "service-account-token", "topology-spread", "ingress-nginx-setting", "network-policy", "api-version-rename", "values-schema"]);
+    expect([...FIXES.keys()]).toEqual(["probe", "resources", "security-context", "image-pin", "certificate-duration", "certificate-renew-before", "ingress-tls", "cert-manager-takeover", "lockfile-refresh", "argocd-revision-pin", "pdb-create", "capabilities-drop-all", "seccomp-profile", "service-account-token", "topology-spread", "ingress-nginx-setting", "network-policy", "tls-protocols", "api-version-rename", "values-schema", "action-pin"]);
     expect(FIXES.get("probe")).toBe(probeFix);
     expect(FIXES.get("resources")).toBe(resourcesFix);
     expect(FIXES.get("security-context")).toBe(securityContextFix);
   });
 
-  it("gives twenty-seven rules a fix, each with its order and parameters", () => {
+  it("gives twenty-eight rules a fix, each with its order and parameters", () => {
     const fixes = loadRules()
       .filter((rule) => rule.fix !== undefined)
       .map((rule) => [rule.id, rule.fix]);
     expect(fixes).toEqual([
+      ["actions-not-pinned", {name: "action-pin", params: {}}],
       ["argocd-target-revision-mutable", {name: "argocd-revision-pin", params: {}}],
       ["capabilities-not-dropped", {name: "capabilities-drop-all", order: 32, params: {}}],
       ["certificate-expiring", {name: "cert-manager-takeover", params: {}}],
@@ -110,7 +111,7 @@ describe("the catalog's fixes", () => {
       ["run-as-non-root-missing", {name: "security-context", order: 30, params: {field: "runAsNonRoot", value: true}}],
       ["seccomp-profile-missing", {name: "seccomp-profile", order: 33, params: {}}],
       ["service-account-token-automounted", {name: "service-account-token", params: {}}],
-      ["tls-protocol-weak", {name: "ingress-nginx-setting", params: {key: "ssl-protocols", value: "TLSv1.2 TLSv1.3"}}],
+      ["tls-protocol-weak", {name: "tls-protocols", params: {value: "TLSv1.2 TLSv1.3"}}],
       ["topology-spread-missing", {name: "topology-spread", params: {}}],
     ]);
   });

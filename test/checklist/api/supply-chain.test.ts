@@ -4,15 +4,15 @@ import { fixture, rows, run } from "./helpers.js";
 describe("actions-not-pinned", () => {
   const RULE = ["actions-not-pinned"];
 
-  it("reports steps and reusable workflows not pinned to a full SHA; local and docker:// uses are left alone", () => {
+  it("reports steps and reusable workflows not pinned to a full SHA, each saying why the CLI does not pin it; local and docker:// uses are left alone", () => {
     const { findings, changeset } = run({ ".github/workflows/ci.yml": fixture("workflows/ci.yml") }, RULE);
     const file = ".github/workflows/ci.yml";
     expect(rows(findings)).toEqual([
-      [file, 7, "medium", 'Action actions/checkout@v4 (job "build") is not pinned to a full commit SHA: the ref "v4" can be moved', false, undefined],
-      [file, 9, "medium", 'Action actions/setup-node@main (job "build") is not pinned to a full commit SHA: the ref "main" can be moved', false, undefined],
-      [file, 13, "medium", 'Action github/codeql-action/init@8fcfedf (job "build") is not pinned to a full commit SHA: "8fcfedf" is a short SHA', false, undefined],
-      [file, 14, "medium", 'Action octo/no-ref (job "build") is not pinned to a full commit SHA: it names no ref', false, undefined],
-      [file, 16, "medium", 'Reusable workflow octo/shared/.github/workflows/deploy.yml@v1.2.0 (job "call") is not pinned to a full commit SHA: the ref "v1.2.0" can be moved', false, undefined],
+      [file, 7, "medium", 'Action actions/checkout@v4 (job "build") is not pinned to a full commit SHA: the ref "v4" can be moved', false, 'the CLI reports this; the GitHub App pins it to the commit "v4" of actions/checkout points at'],
+      [file, 9, "medium", 'Action actions/setup-node@main (job "build") is not pinned to a full commit SHA: the ref "main" can be moved', false, 'the CLI reports this; the GitHub App pins it to the commit "main" of actions/setup-node points at'],
+      [file, 13, "medium", 'Action github/codeql-action/init@8fcfedf (job "build") is not pinned to a full commit SHA: "8fcfedf" is a short SHA', false, '"8fcfedf" is a short SHA: write the full 40-character commit SHA it stands for'],
+      [file, 14, "medium", 'Action octo/no-ref (job "build") is not pinned to a full commit SHA: it names no ref', false, 'octo/no-ref names no ref to pin: write the release you mean (@v1), which the GitHub App can then pin'],
+      [file, 16, "medium", 'Reusable workflow octo/shared/.github/workflows/deploy.yml@v1.2.0 (job "call") is not pinned to a full commit SHA: the ref "v1.2.0" can be moved', false, 'the CLI reports this; the GitHub App pins it to the commit "v1.2.0" of octo/shared points at'],
     ]);
     expect(changeset.files).toEqual([]);
   });
