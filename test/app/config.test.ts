@@ -96,6 +96,18 @@ describe("an invalid .github/shipshape.yml", () => {
     expect(log.unmatched).toEqual([]);
   });
 
+  it("opens the same issue for a rule id it does not know and for rule parameters their check or fix refuses", async () => {
+    const bodies: unknown[] = [];
+    const config = "rules:\n  pdb-mising: off\n  network-policy-missing:\n    fixParams: {egress: sideways}\n";
+    const { app, github } = await deliverWithConfig(config, [], (scope) => scope.post(`${repoPath}/issues`, (body) => bodies.push(body) > 0).reply(201, { number: 5 }));
+
+    expect(log.calls).toEqual([...CONFIG_ERROR_READ, `POST ${repoPath}/issues`, DASHBOARD_LOOKED_FOR]);
+    const message = 'rules.pdb-mising: unknown rule "pdb-mising" (run `shipshape rules` to list them)\nrules.network-policy-missing.fixParams.egress: must be one of open, restrict';
+    expect(bodies).toEqual([{ title: TITLE, body: issueBody(message), labels: ["shipshape-config"] }]);
+    expect(github.pendingMocks()).toEqual([]);
+    expect(scanReports(app)).toEqual([{ repository: `${OWNER}/${REPO}`, skipped: "invalid configuration", findings: 0, pullRequests: {}, closed: [] }]);
+  });
+
   it("opens an issue for a file that is not YAML at all, instead of failing the scan silently", async () => {
     const bodies: unknown[] = [];
     const { app, github } = await deliverWithConfig("rules: {image-tag-mutable: off\n", [], (scope) =>
