@@ -13,12 +13,13 @@ import { summarise, type FailOn } from "../report/summary.js";
 import { plural } from "../report/plural.js";
 import { formatText } from "../report/text.js";
 import type { Rule } from "../rules/types.js";
-import { compareFindings, type Finding } from "../scan/finding.js";
-import type { DigestTable } from "../pins/lookup.js";
-import type { LockfileLookups } from "../lockfiles/lookups.js";
+import { NO_DIGESTS, type DigestTable } from "../pins/lookup.js";
+import { NO_LOCKFILE_LOOKUPS, type LockfileLookups } from "../lockfiles/lookups.js";
 import { chartClientOptions } from "../helm-repos/settings.js";
 import type { KustomizeSource } from "../kustomize/render.js";
-import { scanDirectory } from "../scan/scan.js";
+import { rescanWithLookups, scanFiles } from "../scan/scan.js";
+import { loadWorkspace, type WorkspaceFile } from "../workspace/load.js";
+import { withChanges } from "../workspace/with-changes.js";
 import { colorsFor } from "./colors.js";
 import { progressReporter } from "./progress.js";
 import { UsageError } from "./usage-error.js";
@@ -60,16 +61,20 @@ export async function runScanCommand(dir: string, options: ScanCommandOptions, c
   const limits = { ...DEFAULT_LIMITS, ...config.limits };
   const progress = progressReporter();
   const now = resolveNow({ flag: options.now, env: process.env["SHIPSHAPE_NOW"], config: config.now });
-  let scanned = scanDirectory({ root, rules, ignorePaths: config.ignorePaths, limits, fixSettings, onProgress: progress.update, now });
-  progress.done();
+  const files = loadWorkspace(root, { maxFileBytes: limits.maxFileBytes, ignorePaths: config.ignorePaths ?? [] });
   const warn = (message: string) => process.stderr.write(`shipshape: ${message}\n`);
-  if (scanned.workspace.files.some((file) => file.role === "kustomization")) {
+  /** Scans the files and renders their kustomizations: the first scan, and the one of what --fix writes. */
+  const scanAndRender = async (workspaceFiles: readonly WorkspaceFile[], source: KustomizeSource, onProgress?: (done: number, total: number) => void) => {
+    const found = scanFiles(workspaceFiles, { rules, limits, fixSettings, now, ...(onProgress ? { onProgress } : {}) });
+    if (!found.workspace.files.some((file) => file.role === "kustomization")) return { scanned: found };
     // Overlays are rendered only where there are kustomizations: the renderer is loaded only then.
     const { renderStep } = await import("../kustomize/render-step.js");
-    const rendered = await renderStep(scanned, diskSource(root, scanned.workspace.files), { rules, fixSettings });
-    if (rendered.problem) warn(rendered.problem);
-    scanned = rendered.scanned;
-  }
+    return renderStep(found, source, { rules, fixSettings });
+  };
+  const first = await scanAndRender(files, diskSource(root, files), progress.update);
+  progress.done();
+  if (first.problem) warn(first.problem);
+  let scanned = first.scanned;
   let digests: DigestTable | undefined;
   let lockfiles: LockfileLookups | undefined;
   // Offline, pins are looked up all the same, so the report says which ones need the network.
@@ -106,7 +111,10 @@ export async function runScanCommand(dir: string, options: ScanCommandOptions, c
       ? await (await import("../kustomize/overlay-fixes.js")).withOverlayFixes(fixed, scanned, scanned.findings, { rules, settings: fixSettings, limits, source: diskSource(root, scanned.workspace.files) })
       : fixed;
     process.stderr.write(formatFixSummary(changeset, options.dryRun === true, colorsFor(process.stderr)));
-    result = { ...scanned, findings: findingsAfter(scanned.findings, changeset) };
+    // What remains is what a new scan of the written files finds: cross-file rules see the files the fixes added.
+    const written = withChanges(files, changeset);
+    const rescanned = (await scanAndRender(written, changedSource(diskSource(root, files), changeset))).scanned;
+    result = digests || lockfiles ? rescanWithLookups(rescanned, rules, fixSettings, { digests: digests ?? NO_DIGESTS, lockfiles: lockfiles ?? NO_LOCKFILE_LOOKUPS }) : rescanned;
     if (options.dryRun) {
       emit(unifiedDiff(changeset), options.output);
       return summarise(result, options.failOn).failed ? 1 : 0;
@@ -143,17 +151,8 @@ function emit(report: string, output: string | undefined): void {
   else writeReport(output, report);
 }
 
-/**
- * The findings once the changeset is applied: changed files as rescanned, the rest as they were, less the
- * findings fixed in another file (an image pinned in the kustomization that lists its manifest). A finding
- * whose fix in another file leaves it for people to finish (cert-manager took over its Secret) stays, no
- * longer fixable, as a rescan would find it.
- */
-function findingsAfter(findings: readonly Finding[], changeset: Changeset): Finding[] {
-  const changed = new Set(changeset.files.map((file) => file.path));
-  const elsewhere = changeset.applied.filter((fix) => fix.file !== fix.finding.file);
-  const fixedElsewhere = new Set(elsewhere.filter((fix) => fix.resolvesFinding !== false).map((fix) => fix.finding.fingerprint));
-  const steppedElsewhere = new Set(elsewhere.filter((fix) => fix.resolvesFinding === false).map((fix) => fix.finding.fingerprint));
-  const kept = findings.filter((finding) => !changed.has(finding.file)).map((finding) => (steppedElsewhere.has(finding.fingerprint) ? { ...finding, fixable: false } : finding));
-  return [...kept, ...changeset.files.flatMap((file) => file.findingsAfter)].filter((finding) => !fixedElsewhere.has(finding.fingerprint)).sort(compareFindings);
+/** The files as the changeset leaves them, for kustomize: its new texts, the rest from disk. */
+function changedSource(disk: KustomizeSource, changeset: Changeset): KustomizeSource {
+  const after = new Map(changeset.files.map((change) => [change.path, Buffer.from(change.after)]));
+  return { paths: [...new Set([...disk.paths, ...after.keys()])].sort(), read: (path) => after.get(path) ?? disk.read(path) };
 }

@@ -151,8 +151,11 @@ function judgeContainer(
 function fieldOfRule(active: ActiveRule | undefined): string | undefined {
   const fields = active?.rule.check.params["fields"];
   if (Array.isArray(fields) && typeof fields[0] === "string") return fields[0].split(".")[0];
-  return active?.rule.check.name === "run-as-non-root" || active?.rule.check.name === "privilege-escalation" ? "securityContext" : undefined;
+  return SECURITY_CONTEXT_CHECKS.has(active?.rule.check.name ?? "") ? "securityContext" : undefined;
 }
+
+/** Container checks that judge securityContext, whether or not their rule has a fix to say so. */
+const SECURITY_CONTEXT_CHECKS = new Set(["run-as-non-root", "privilege-escalation", "privileged-container", "read-only-root-filesystem", "capabilities-dropped", "seccomp-profile"]);
 
 /** The container as the values make it: values-fed fields filled in (or dropped when empty or disabled), the rest as the template writes it. */
 function effectiveContainer(

@@ -31,6 +31,17 @@ describe("shipshape scan --now", () => {
     expect(stderr).toBe("");
     expect(status).toBe(1);
     expect(report.findings).toEqual([
+      // The Secret is a plain v1 Secret committed with its data: its key is readable by anyone (private-key-committed says which).
+      {
+        rule: "secret-plaintext",
+        severity: "high",
+        file: "apps/web/secret.yaml",
+        line: 4,
+        column: 1,
+        message: 'Secret "web-tls" is committed unencrypted: keys "tls.crt" and "tls.key" in data (base64, readable by anyone)',
+        resource: SECRET,
+        fixable: false,
+      },
       {
         rule: "certificate-expiring",
         severity: "high",
@@ -62,7 +73,7 @@ describe("shipshape scan --now", () => {
         fixable: false,
       },
     ]);
-    expect(report.summary.bySeverity).toEqual({ critical: 1, high: 2, medium: 0, low: 0 });
+    expect(report.summary.bySeverity).toEqual({ critical: 1, high: 3, medium: 0, low: 0 });
   });
 
   it("gives the same report for SHIPSHAPE_NOW, and a later time finds the certificate expired", () => {

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { fixture, runCli, runCliAsync, scanJson, tempDir, type JsonReport } from "./helpers.js";
 
-const REPO = fixture("repo"); // 3 high, 4 medium (one in the Helm chart's values.yaml)
-const MEDIUM = fixture("medium"); // 2 medium
-const CONFIGURED = fixture("configured"); // 1 medium, 1 low (its .shipshape.yml lowers image-digest-missing)
+const REPO = fixture("repo"); // 3 high, 14 medium (three in the Helm chart's values.yaml), 1 low
+const MEDIUM = fixture("medium"); // 7 medium
+const CONFIGURED = fixture("configured"); // 6 medium, 1 low (its .shipshape.yml lowers image-digest-missing)
 const CLEAN = fixture("clean");
 
 const cleanups: (() => void)[] = [];
@@ -17,15 +17,15 @@ describe("exit code 0 or 1: findings against --fail-on", () => {
   it.concurrent.for([
     // [case, exit code, critical/high/medium/low counts, DIR, extra args]
     ["clean", 0, "0/0/0/0", CLEAN, []],
-    ["high findings, default fail-on high", 1, "0/3/4/0", REPO, []],
-    ["high findings, --fail-on high", 1, "0/3/4/0", REPO, ["--fail-on", "high"]],
-    ["high findings, --fail-on critical", 0, "0/3/4/0", REPO, ["--fail-on", "critical"]],
-    ["high findings, --fail-on none", 0, "0/3/4/0", REPO, ["--fail-on", "none"]],
-    ["medium only, default fail-on", 0, "0/0/2/0", MEDIUM, []],
-    ["medium only, --fail-on medium", 1, "0/0/2/0", MEDIUM, ["--fail-on", "medium"]],
-    ["medium only, --fail-on low", 1, "0/0/2/0", MEDIUM, ["--fail-on", "low"]],
-    ["medium and low, --fail-on low", 1, "0/0/1/1", CONFIGURED, ["--fail-on", "low"]],
-    ["medium and low, --fail-on medium", 1, "0/0/1/1", CONFIGURED, ["--fail-on", "medium"]],
+    ["high findings, default fail-on high", 1, "0/3/14/1", REPO, []],
+    ["high findings, --fail-on high", 1, "0/3/14/1", REPO, ["--fail-on", "high"]],
+    ["high findings, --fail-on critical", 0, "0/3/14/1", REPO, ["--fail-on", "critical"]],
+    ["high findings, --fail-on none", 0, "0/3/14/1", REPO, ["--fail-on", "none"]],
+    ["medium only, default fail-on", 0, "0/0/7/0", MEDIUM, []],
+    ["medium only, --fail-on medium", 1, "0/0/7/0", MEDIUM, ["--fail-on", "medium"]],
+    ["medium only, --fail-on low", 1, "0/0/7/0", MEDIUM, ["--fail-on", "low"]],
+    ["medium and low, --fail-on low", 1, "0/0/6/1", CONFIGURED, ["--fail-on", "low"]],
+    ["medium and low, --fail-on medium", 1, "0/0/6/1", CONFIGURED, ["--fail-on", "medium"]],
     ["low only, --fail-on low", 1, "0/0/0/1", CONFIGURED, ["--fail-on", "low", "--rule", "image-digest-missing"]],
     ["low only, --fail-on medium", 0, "0/0/0/1", CONFIGURED, ["--fail-on", "medium", "--rule", "image-digest-missing"]],
     ["clean, --fail-on low", 0, "0/0/0/0", CLEAN, ["--fail-on", "low"]],
@@ -46,11 +46,13 @@ describe("exit code 0 or 1: findings against --fail-on", () => {
     expect(status).toBe(0);
     expect(report.summary).toEqual({
       files: 6,
-      resources: 3,
-      findings: 7,
-      bySeverity: { critical: 0, high: 3, medium: 4, low: 0 },
-      // Two liveness probes and one allowPrivilegeEscalation, plus the three images a pin can fix.
-      fixable: 6,
+      resources: 5,
+      findings: 18,
+      bySeverity: { critical: 0, high: 3, medium: 14, low: 1 },
+      // Two liveness probes, one allowPrivilegeEscalation, the three images a pin can fix, three capability drops and
+      // three seccomp profiles (one each in values.yaml), a NetworkPolicy, a PodDisruptionBudget and topology spread;
+      // not the parse error nor the two read-only root filesystems.
+      fixable: 15,
       failOn: "none",
       failed: false,
     });

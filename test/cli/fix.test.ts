@@ -33,11 +33,13 @@ const REDIS_LINES = [
 const REDIS = `${REDIS_LINES.join("\r\n")}\r\n`;
 
 /**
- * test/fixtures/cli/fixable copied to a temporary folder, plus the CRLF file:
- *   apps/api/deployment.yaml  fixable findings on two containers, and three the fixes cannot reach
- *   apps/api/service.yaml     clean
- *   apps/cache/redis.yaml     CRLF
+ * test/fixtures/cli/fixable copied to a temporary folder, plus the CRLF file, all in the namespace "shop":
+ *   apps/api/deployment.yaml  3 replicas (a PodDisruptionBudget and a topology spread to add); fixable findings on two
+ *                             containers, and five the fixes cannot reach (two probes, a pin offline, two read-only roots)
+ *   apps/api/service.yaml     clean; its selector and named port are what the new NetworkPolicy lets in
+ *   apps/cache/redis.yaml     CRLF; one replica, which no fix changes
  *   apps/jobs/cleanup.yaml    no final newline
+ * The namespace has no NetworkPolicy: --fix adds apps/api/shop-network-policies.yaml (and apps/api/api-pdb.yaml).
  */
 function fixableRepo(): string {
   const { dir, cleanup } = copyFixture("fixable");
@@ -110,6 +112,11 @@ spec:
               port: http
           securityContext:
             allowPrivilegeEscalation: false
+            capabilities:
+              drop:
+                - ALL
+            seccompProfile:
+              type: RuntimeDefault
         - name: log-shipper
           image: fluent/fluent-bit:latest
           args: ["--config", "/etc/fluent-bit/fluent-bit.conf"]
@@ -121,10 +128,81 @@ spec:
               memory: 256Mi
           securityContext:
             allowPrivilegeEscalation: false
+            capabilities:
+              drop:
+                - ALL
+            seccompProfile:
+              type: RuntimeDefault
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: kubernetes.io/hostname
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              app: api
 `;
+
+/** apps/api/api-pdb.yaml, created beside the Deployment (3 replicas): at most one of its pods evicted at a time. */
+const API_PDB = `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: api
+  namespace: shop
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      app: api
+`;
+
+/**
+ * apps/api/shop-network-policies.yaml, created for the namespace "shop": deny ingress to every pod, then let the
+ * pods of the Service "api" (its selector) accept connections from the namespace on its targetPort, the named port http.
+ */
+const SHOP_NETWORK_POLICIES = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny-ingress
+  namespace: shop
+spec:
+  podSelector: {}
+  policyTypes:
+    - Ingress
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-api
+  namespace: shop
+spec:
+  podSelector:
+    matchLabels:
+      app: api
+  policyTypes:
+    - Ingress
+  ingress:
+    - from:
+        - podSelector: {}
+      ports:
+        - port: http
+`;
+
+/** The NetworkPolicy a namespace without a Service to let in gets: its first document, deny ingress to every pod. */
+const SHOP_DEFAULT_DENY = SHOP_NETWORK_POLICIES.slice(0, SHOP_NETWORK_POLICIES.indexOf("---\n"));
+
+/** The diff of a file the fixes create: from /dev/null, every line added. */
+const createdDiff = (path: string, text: string): string => {
+  const lines = text.split("\n").slice(0, -1);
+  return `--- /dev/null\n+++ b/${path}\n@@ -0,0 +1,${lines.length} @@\n${lines.map((line) => `+${line}\n`).join("")}`;
+};
 
 const REDIS_FIXED = `${[
   ...REDIS_LINES,
+  "            capabilities:",
+  "              drop:",
+  "                - ALL",
+  "            seccompProfile:",
+  "              type: RuntimeDefault",
   "          livenessProbe:",
   "            tcpSocket:",
   "              port: redis",
@@ -163,11 +241,16 @@ spec:
                   memory: 256Mi
               securityContext:
                 runAsNonRoot: true
-                allowPrivilegeEscalation: false`;
+                allowPrivilegeEscalation: false
+                capabilities:
+                  drop:
+                    - ALL
+                seccompProfile:
+                  type: RuntimeDefault`;
 
 const CLEANUP_DIFF = `--- a/apps/jobs/cleanup.yaml
 +++ b/apps/jobs/cleanup.yaml
-@@ -13,4 +13,13 @@
+@@ -13,4 +13,18 @@
            containers:
              - name: cleanup
                image: registry.example.com/shop/cleanup:1.2.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
@@ -183,13 +266,21 @@ const CLEANUP_DIFF = `--- a/apps/jobs/cleanup.yaml
 +              securityContext:
 +                runAsNonRoot: true
 +                allowPrivilegeEscalation: false
++                capabilities:
++                  drop:
++                    - ALL
++                seccompProfile:
++                  type: RuntimeDefault
 \\ No newline at end of file
 `;
 
-/** The whole dry-run diff of the fixable repo, files in path order; the CRLF file's lines keep their \r. */
-const REPO_DIFF = `--- a/apps/api/deployment.yaml
+/**
+ * The whole dry-run diff of the fixable repo, files in path order (the created ones among them, from /dev/null);
+ * the CRLF file's lines keep their \r.
+ */
+const REPO_DIFF = `${createdDiff("apps/api/api-pdb.yaml", API_PDB)}--- a/apps/api/deployment.yaml
 +++ b/apps/api/deployment.yaml
-@@ -31,6 +31,22 @@
+@@ -31,6 +31,39 @@
              requests:
                cpu: 250m
                memory: 256Mi # measured in March
@@ -201,6 +292,11 @@ const REPO_DIFF = `--- a/apps/api/deployment.yaml
 +              port: http
 +          securityContext:
 +            allowPrivilegeEscalation: false
++            capabilities:
++              drop:
++                - ALL
++            seccompProfile:
++              type: RuntimeDefault
          - name: log-shipper
            image: fluent/fluent-bit:latest
            args: ["--config", "/etc/fluent-bit/fluent-bit.conf"]
@@ -212,13 +308,30 @@ const REPO_DIFF = `--- a/apps/api/deployment.yaml
 +              memory: 256Mi
 +          securityContext:
 +            allowPrivilegeEscalation: false
---- a/apps/cache/redis.yaml
++            capabilities:
++              drop:
++                - ALL
++            seccompProfile:
++              type: RuntimeDefault
++      topologySpreadConstraints:
++        - maxSkew: 1
++          topologyKey: kubernetes.io/hostname
++          whenUnsatisfiable: ScheduleAnyway
++          labelSelector:
++            matchLabels:
++              app: api
+${createdDiff("apps/api/shop-network-policies.yaml", SHOP_NETWORK_POLICIES)}--- a/apps/cache/redis.yaml
 +++ b/apps/cache/redis.yaml
-@@ -15,3 +15,15 @@
+@@ -15,3 +15,20 @@
 ${[
   "           securityContext:",
   "             runAsNonRoot: true",
   "             allowPrivilegeEscalation: false",
+  "+            capabilities:",
+  "+              drop:",
+  "+                - ALL",
+  "+            seccompProfile:",
+  "+              type: RuntimeDefault",
   "+          livenessProbe:",
   "+            tcpSocket:",
   "+              port: redis",
@@ -238,29 +351,49 @@ ${[
 /** The pin the log-shipper's `fluent/fluent-bit:latest` would get, skipped because --offline forbids the look-up. */
 const OFFLINE_PIN = "fluent/fluent-bit:latest: looking up the digest needs the network, and Shipshape is offline";
 
-/**
- * What --fix --offline did, after its first line, given the positions of the findings it did not fix
- * (`L:C` where they are hidden): the log-shipper's two probes, and its image pin, which needs the network.
- */
-const fixSummaryBody = (probes: string, image: string): string[] => [
-  '  apps/api/deployment.yaml  liveness-probe-missing  Adds a livenessProbe to container "api" that checks what its readinessProbe already checks.',
-  '  apps/api/deployment.yaml  memory-limit-missing  Sets resources.limits.memory to 512Mi (2× the memory request) on container "api".',
-  '  apps/api/deployment.yaml  privilege-escalation-allowed  Sets securityContext.allowPrivilegeEscalation to false on container "api".',
-  '  apps/api/deployment.yaml  resource-requests-missing  Sets resources.requests.cpu: 100m, resources.requests.memory: 128Mi on container "log-shipper".',
-  '  apps/api/deployment.yaml  memory-limit-missing  Sets resources.limits.memory to 256Mi (2× the memory request) on container "log-shipper".',
-  '  apps/api/deployment.yaml  privilege-escalation-allowed  Sets securityContext.allowPrivilegeEscalation to false on container "log-shipper".',
-  '  apps/cache/redis.yaml  liveness-probe-missing  Adds a livenessProbe to container "redis" that opens a TCP connection to port redis.',
-  '  apps/cache/redis.yaml  readiness-probe-missing  Adds a readinessProbe to container "redis" that checks what its livenessProbe already checks.',
-  '  apps/cache/redis.yaml  resource-requests-missing  Sets resources.requests.cpu: 100m, resources.requests.memory: 128Mi on container "redis".',
-  '  apps/cache/redis.yaml  memory-limit-missing  Sets resources.limits.memory to 256Mi (2× the memory request) on container "redis".',
+const CAPS = (container: string) => `Sets securityContext.capabilities.drop to [ALL] on container "${container}".`;
+const SECCOMP = (container: string) => `Sets securityContext.seccompProfile.type to RuntimeDefault on container "${container}".`;
+
+/** The CronJob's container fixes, whether it is fixed alone or with the rest of the repo. */
+const CLEANUP_FIXES = [
   '  apps/jobs/cleanup.yaml  resource-requests-missing  Sets resources.requests.cpu: 100m, resources.requests.memory: 128Mi on container "cleanup".',
   '  apps/jobs/cleanup.yaml  memory-limit-missing  Sets resources.limits.memory to 256Mi (2× the memory request) on container "cleanup".',
   '  apps/jobs/cleanup.yaml  run-as-non-root-missing  Sets securityContext.runAsNonRoot to true on container "cleanup".',
   '  apps/jobs/cleanup.yaml  privilege-escalation-allowed  Sets securityContext.allowPrivilegeEscalation to false on container "cleanup".',
+  `  apps/jobs/cleanup.yaml  capabilities-not-dropped  ${CAPS("cleanup")}`,
+  `  apps/jobs/cleanup.yaml  seccomp-profile-missing  ${SECCOMP("cleanup")}`,
+];
+
+/**
+ * What --fix --offline did, after its first line, given the positions of the findings it did not fix
+ * (`L:C` where they are hidden): the log-shipper's two probes, and its image pin, which needs the network.
+ * The fixes that edit a file come first, in path order; then the two that create one (the NetworkPolicies
+ * and the PodDisruptionBudget), listed under the file they create.
+ */
+const fixSummaryBody = (probes: string, image: string): string[] => [
+  '  apps/api/deployment.yaml  topology-spread-missing  Adds a topologySpreadConstraint to the pods of Deployment "api" that spreads them across nodes (topologyKey kubernetes.io/hostname, maxSkew 1), counting the pods labelled app=api.',
+  '  apps/api/deployment.yaml  liveness-probe-missing  Adds a livenessProbe to container "api" that checks what its readinessProbe already checks.',
+  '  apps/api/deployment.yaml  memory-limit-missing  Sets resources.limits.memory to 512Mi (2× the memory request) on container "api".',
+  '  apps/api/deployment.yaml  privilege-escalation-allowed  Sets securityContext.allowPrivilegeEscalation to false on container "api".',
+  `  apps/api/deployment.yaml  capabilities-not-dropped  ${CAPS("api")}`,
+  `  apps/api/deployment.yaml  seccomp-profile-missing  ${SECCOMP("api")}`,
+  '  apps/api/deployment.yaml  resource-requests-missing  Sets resources.requests.cpu: 100m, resources.requests.memory: 128Mi on container "log-shipper".',
+  '  apps/api/deployment.yaml  memory-limit-missing  Sets resources.limits.memory to 256Mi (2× the memory request) on container "log-shipper".',
+  '  apps/api/deployment.yaml  privilege-escalation-allowed  Sets securityContext.allowPrivilegeEscalation to false on container "log-shipper".',
+  `  apps/api/deployment.yaml  capabilities-not-dropped  ${CAPS("log-shipper")}`,
+  `  apps/api/deployment.yaml  seccomp-profile-missing  ${SECCOMP("log-shipper")}`,
+  '  apps/cache/redis.yaml  liveness-probe-missing  Adds a livenessProbe to container "redis" that opens a TCP connection to port redis.',
+  '  apps/cache/redis.yaml  readiness-probe-missing  Adds a readinessProbe to container "redis" that checks what its livenessProbe already checks.',
+  '  apps/cache/redis.yaml  resource-requests-missing  Sets resources.requests.cpu: 100m, resources.requests.memory: 128Mi on container "redis".',
+  '  apps/cache/redis.yaml  memory-limit-missing  Sets resources.limits.memory to 256Mi (2× the memory request) on container "redis".',
+  `  apps/cache/redis.yaml  capabilities-not-dropped  ${CAPS("redis")}`,
+  `  apps/cache/redis.yaml  seccomp-profile-missing  ${SECCOMP("redis")}`,
+  ...CLEANUP_FIXES,
+  '  apps/api/shop-network-policies.yaml  network-policy-missing  Adds apps/api/shop-network-policies.yaml with NetworkPolicies for the namespace "shop": "default-deny-ingress" (no pod accepts connections unless a policy below allows them), "allow-api" (pods of the Service "api" accept connections from pods of the same namespace on http/TCP). What else may need opening: egress stays open, because denying it would also need DNS (UDP and TCP port 53 to kube-system) and every service the applications call, which this repository does not show; connections from other namespaces, from monitoring scrapers such as Prometheus, and from admission webhooks are now refused unless a policy allows them.',
+  '  apps/api/api-pdb.yaml  pdb-missing  Adds apps/api/api-pdb.yaml: a PodDisruptionBudget that lets node drains and cluster upgrades evict at most one pod of Deployment "api" at a time.',
   ...notFixed(probes, image),
   ...checkBeforeMerging(),
 ];
-const FIX_SUMMARY_BODY = fixSummaryBody("L:C", "L:C");
 
 /** The "Not fixed" block with --offline, in the order the findings are written: the log-shipper's two probes, then its image pin. */
 function notFixed(probes: string, image: string): string[] {
@@ -272,33 +405,82 @@ function notFixed(probes: string, image: string): string[] {
   ];
 }
 
-/** One risk note per rule, in the order the rules were first fixed; the resources note shows the last values written. */
+/** The risk notes, one per rule. */
+const RISK = {
+  topologySpread:
+    "  topology-spread-missing: With whenUnsatisfiable: ScheduleAnyway the constraint is a preference: the scheduler still places a pod when it cannot be spread, so no pod stays Pending because of it. Pods already running are not moved; the spread applies as pods are created, from the next rollout on. Other pods that carry the same labels are counted with these.",
+  liveness:
+    "  liveness-probe-missing: Kubernetes restarts the container after three failed checks in a row. If the application needs more than about 30 seconds to start listening, add initialDelaySeconds or a startupProbe before merging.",
+  memoryLimit:
+    "  memory-limit-missing: Requests decide where the pod is scheduled, and a container that uses more memory than its limit is killed (OOMKilled). The values written are starting points from .shipshape.yml (fixes.resources), not measurements: compare them with the container's real usage before merging.",
+  privilegeEscalation:
+    "  privilege-escalation-allowed: Processes in the container can no longer gain privileges through setuid binaries or file capabilities (sudo, su). Applications rarely need that.",
+  capabilities:
+    "  capabilities-not-dropped: The container loses every Linux capability it does not add back. An application that binds a port below 1024 (NET_BIND_SERVICE), sends ping or raw packets (NET_RAW), changes file ownership (CHOWN) or switches users (SETUID, SETGID) will fail until that capability is listed under capabilities.add. Check what the container needs before merging.",
+  seccomp:
+    "  seccomp-profile-missing: The container runtime's default seccomp profile (Docker's, in containerd and CRI-O alike) refuses the system calls that it leaves out, such as mount, reboot, kexec_load and creating new namespaces. Ordinary applications never make them; debugging tools, sandboxes and some JIT runtimes may.",
+  requests:
+    "  resource-requests-missing: Requests decide where the pod is scheduled, and a container that uses more memory than its limit is killed (OOMKilled). The values written are starting points from .shipshape.yml (fixes.resources), not measurements: compare them with the container's real usage before merging.",
+  readiness:
+    "  readiness-probe-missing: The pod receives traffic only while the check passes, so the check must reflect readiness: a TCP check passes as soon as the port is open, which can be before the application is ready to serve. Where the application has a readiness endpoint, set fixes.probes.httpPath.",
+  runAsNonRoot:
+    "  run-as-non-root-missing: The kubelet refuses to start the container if its image runs as root (UID 0). Check that the image sets a non-root USER, or add a runAsUser, before merging.",
+  networkPolicy:
+    "  network-policy-missing: Pods in shop refuse connections that no policy allows once this is applied: check what calls them (other namespaces, Prometheus, health checks from outside the cluster) before merging.",
+  pdb: "  pdb-missing: A drain now waits while a pod of this workload is not ready: with a single ready pod left, the drain blocks until another one is ready, which is the point. Check that the workload runs more than one replica in every environment.",
+};
+
+/** One risk note per rule, in the order the rules were first fixed. */
 function checkBeforeMerging(): string[] {
   return [
     "Check before merging:",
-    "  liveness-probe-missing: Kubernetes restarts the container after three failed checks in a row. If the application needs more than about 30 seconds to start listening, add initialDelaySeconds or a startupProbe before merging.",
-    "  memory-limit-missing: Requests decide where the pod is scheduled, and a container that uses more memory than its limit is killed (OOMKilled). The values written are starting points from .shipshape.yml (fixes.resources), not measurements: compare them with the container's real usage before merging.",
-    "  privilege-escalation-allowed: Processes in the container can no longer gain privileges through setuid binaries or file capabilities (sudo, su). Applications rarely need that.",
-    "  resource-requests-missing: Requests decide where the pod is scheduled, and a container that uses more memory than its limit is killed (OOMKilled). The values written are starting points from .shipshape.yml (fixes.resources), not measurements: compare them with the container's real usage before merging.",
-    "  readiness-probe-missing: The pod receives traffic only while the check passes, so the check must reflect readiness: a TCP check passes as soon as the port is open, which can be before the application is ready to serve. Where the application has a readiness endpoint, set fixes.probes.httpPath.",
-    "  run-as-non-root-missing: The kubelet refuses to start the container if its image runs as root (UID 0). Check that the image sets a non-root USER, or add a runAsUser, before merging.",
+    RISK.topologySpread,
+    RISK.liveness,
+    RISK.memoryLimit,
+    RISK.privilegeEscalation,
+    RISK.capabilities,
+    RISK.seccomp,
+    RISK.requests,
+    RISK.readiness,
+    RISK.runAsNonRoot,
+    RISK.networkPolicy,
+    RISK.pdb,
   ];
 }
+
+const FIX_SUMMARY_BODY = fixSummaryBody("L:C", "L:C");
 
 const summary = (header: string, body: readonly string[]): string => `${[header, ...body].join("\n")}\n`;
 const positionsHidden = (stderr: string): string => stderr.replace(/^( {2}apps\/api\/deployment\.yaml):\d+:\d+ /gm, "$1:L:C ");
 
 const API = { kind: "Deployment", name: "api", namespace: "shop" };
+const REDIS_RESOURCE = { kind: "Deployment", name: "redis", namespace: "shop" };
+const CLEANUP_RESOURCE = { kind: "CronJob", name: "cleanup", namespace: "shop" };
+const readOnlyRoot = (file: string, line: number, column: number, container: string, resource: JsonFinding["resource"]): JsonFinding => ({
+  rule: "read-only-root-filesystem-missing",
+  severity: "medium",
+  file,
+  line,
+  column,
+  message: `container "${container}" does not set readOnlyRootFilesystem: true, so its root filesystem is writable`,
+  resource,
+  container,
+  // No fix sets it: whether the application writes to its root filesystem is for people to find out.
+  fixable: false,
+});
 /**
- * The findings --fix --offline leaves in the repo, where they are once the fixes above them are written.
- * The mutable tag is still fixable (a pin, once the registry can be asked); the probes are not.
+ * The findings --fix --offline leaves in the repo, where they are once the fixes above them are written, as a
+ * new scan of all six files (the two created ones included) finds them: the namespace has its NetworkPolicies
+ * and the Deployment its PodDisruptionBudget. The mutable tag is still fixable (a pin, once the registry can be
+ * asked); the probes, redis's single replica and the writable root filesystems are not.
  */
 const REMAINING: JsonFinding[] = [
+  readOnlyRoot("apps/api/deployment.yaml", 40, 11, "api", API),
   {
     rule: "liveness-probe-missing",
     severity: "medium",
     file: "apps/api/deployment.yaml",
-    line: 42,
+    line: 47,
     column: 11,
     message: 'container "log-shipper" has no livenessProbe',
     resource: API,
@@ -309,7 +491,7 @@ const REMAINING: JsonFinding[] = [
     rule: "readiness-probe-missing",
     severity: "high",
     file: "apps/api/deployment.yaml",
-    line: 42,
+    line: 47,
     column: 11,
     message: 'container "log-shipper" has no readinessProbe',
     resource: API,
@@ -320,7 +502,7 @@ const REMAINING: JsonFinding[] = [
     rule: "image-tag-mutable",
     severity: "high",
     file: "apps/api/deployment.yaml",
-    line: 43,
+    line: 48,
     column: 18,
     message: 'container "log-shipper" image "fluent/fluent-bit:latest" uses the mutable tag :latest and no digest',
     resource: API,
@@ -328,27 +510,62 @@ const REMAINING: JsonFinding[] = [
     // Offline, the pin's digest could not be looked up.
     fixable: false,
   },
+  readOnlyRoot("apps/api/deployment.yaml", 56, 11, "log-shipper", API),
+  {
+    rule: "replicas-too-low",
+    severity: "medium",
+    file: "apps/cache/redis.yaml",
+    line: 6,
+    column: 1,
+    message: 'Deployment "redis" sets no replicas, so it runs 1, and no HorizontalPodAutoscaler scales it: a pod restart, an update or a node drain leaves it with no pod serving',
+    resource: REDIS_RESOURCE,
+    fixable: false,
+  },
+  readOnlyRoot("apps/cache/redis.yaml", 15, 11, "redis", REDIS_RESOURCE),
+  readOnlyRoot("apps/jobs/cleanup.yaml", 23, 15, "cleanup", CLEANUP_RESOURCE),
 ];
 const REMAINING_SUMMARY = {
-  files: 4,
-  resources: 4,
-  findings: 3,
-  bySeverity: { critical: 0, high: 2, medium: 1, low: 0 },
+  // The four files and four resources, plus the PodDisruptionBudget's file and the NetworkPolicies' file with its two.
+  files: 6,
+  resources: 7,
+  findings: 8,
+  bySeverity: { critical: 0, high: 2, medium: 6, low: 0 },
   fixable: 0,
   failOn: "high",
   failed: true,
 };
 
 describe("the fixable fixture", () => {
-  // 14 container fixes, plus one image finding (the log-shipper's :latest; the other three images are pinned) that a pin can fix.
-  it("has 17 findings before fixing, 15 of them fixable", () => {
+  // 25 fixes offline: 22 on the four containers (14 probes, resources and securityContext, 4 capabilities, 4 seccomp profiles),
+  // the api's topology spread, PodDisruptionBudget and the namespace's NetworkPolicies; plus one image finding
+  // (the log-shipper's :latest; the other three images are pinned) that a pin can fix.
+  it("has 33 findings before fixing, 26 of them fixable", () => {
     const dir = fixableRepo();
     const { status, report } = scanJson([dir]);
     expect(status).toBe(1);
-    expect(report.summary).toEqual({ ...REMAINING_SUMMARY, findings: 17, bySeverity: { critical: 0, high: 6, medium: 11, low: 0 }, fixable: 15 });
-    expect(report.findings.filter((finding) => !finding.fixable).map((finding) => [finding.rule, finding.line])).toEqual([
-      ["liveness-probe-missing", 34],
-      ["readiness-probe-missing", 34],
+    expect(report.summary).toEqual({
+      ...REMAINING_SUMMARY,
+      files: 4,
+      resources: 4,
+      findings: 33,
+      bySeverity: { critical: 0, high: 6, medium: 26, low: 1 },
+      fixable: 26,
+    });
+    expect(report.findings.filter((finding) => !finding.fixable).map((finding) => [finding.file, finding.rule, finding.line])).toEqual([
+      ["apps/api/deployment.yaml", "read-only-root-filesystem-missing", 20],
+      ["apps/api/deployment.yaml", "liveness-probe-missing", 34],
+      ["apps/api/deployment.yaml", "read-only-root-filesystem-missing", 34],
+      ["apps/api/deployment.yaml", "readiness-probe-missing", 34],
+      ["apps/cache/redis.yaml", "replicas-too-low", 6],
+      ["apps/cache/redis.yaml", "read-only-root-filesystem-missing", 15],
+      ["apps/jobs/cleanup.yaml", "read-only-root-filesystem-missing", 14],
+    ]);
+    // One finding for the namespace, on its first workload; the PodDisruptionBudget and the spread for the api's 3 replicas.
+    expect(report.findings.filter((finding) => finding.container === undefined).map((finding) => [finding.file, finding.rule, finding.line, finding.fixable])).toEqual([
+      ["apps/api/deployment.yaml", "network-policy-missing", 2, true],
+      ["apps/api/deployment.yaml", "pdb-missing", 5, true],
+      ["apps/api/deployment.yaml", "topology-spread-missing", 16, true],
+      ["apps/cache/redis.yaml", "replicas-too-low", 6, false],
     ]);
     expect(report.findings.filter((finding) => finding.rule.startsWith("image-")).map((finding) => [finding.rule, finding.line, finding.fixable])).toEqual([
       ["image-tag-mutable", 35, true],
@@ -359,27 +576,30 @@ describe("the fixable fixture", () => {
 });
 
 describe("scan --fix --dry-run", () => {
-  it("prints the exact unified diff for one file without a final newline, and the summary on stderr", () => {
+  it("prints the exact unified diff for one file without a final newline (and the new file the namespace needs), and the summary on stderr", () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     mkdirSync(join(dir, "apps", "jobs"), { recursive: true });
     writeFileSync(join(dir, "apps", "jobs", "cleanup.yaml"), CLEANUP);
     const result = runCli(["scan", dir, "--fix", "--dry-run"]);
-    expect(result.stdout).toBe(CLEANUP_DIFF);
+    // Alone, the CronJob is the namespace's only workload: its NetworkPolicy goes beside it, and only denies (no Service to let in).
+    expect(result.stdout).toBe(`${CLEANUP_DIFF}${createdDiff("apps/jobs/shop-network-policies.yaml", SHOP_DEFAULT_DENY)}`);
     expect(result.stderr).toBe(
-      summary("Would fix 4 findings in 1 file (dry run: nothing was written).", [
-        '  apps/jobs/cleanup.yaml  resource-requests-missing  Sets resources.requests.cpu: 100m, resources.requests.memory: 128Mi on container "cleanup".',
-        '  apps/jobs/cleanup.yaml  memory-limit-missing  Sets resources.limits.memory to 256Mi (2× the memory request) on container "cleanup".',
-        '  apps/jobs/cleanup.yaml  run-as-non-root-missing  Sets securityContext.runAsNonRoot to true on container "cleanup".',
-        '  apps/jobs/cleanup.yaml  privilege-escalation-allowed  Sets securityContext.allowPrivilegeEscalation to false on container "cleanup".',
+      summary("Would fix 7 findings in 2 files (dry run: nothing was written).", [
+        ...CLEANUP_FIXES,
+        '  apps/jobs/shop-network-policies.yaml  network-policy-missing  Adds apps/jobs/shop-network-policies.yaml with NetworkPolicies for the namespace "shop": "default-deny-ingress" (no pod accepts connections unless a policy below allows them). What else may need opening: egress stays open, because denying it would also need DNS (UDP and TCP port 53 to kube-system) and every service the applications call, which this repository does not show; connections from other namespaces, from monitoring scrapers such as Prometheus, and from admission webhooks are now refused unless a policy allows them.',
         "Check before merging:",
-        "  resource-requests-missing: Requests decide where the pod is scheduled, and a container that uses more memory than its limit is killed (OOMKilled). The values written are starting points from .shipshape.yml (fixes.resources), not measurements: compare them with the container's real usage before merging.",
-        "  memory-limit-missing: Requests decide where the pod is scheduled, and a container that uses more memory than its limit is killed (OOMKilled). The values written are starting points from .shipshape.yml (fixes.resources), not measurements: compare them with the container's real usage before merging.",
-        "  run-as-non-root-missing: The kubelet refuses to start the container if its image runs as root (UID 0). Check that the image sets a non-root USER, or add a runAsUser, before merging.",
-        "  privilege-escalation-allowed: Processes in the container can no longer gain privileges through setuid binaries or file capabilities (sudo, su). Applications rarely need that.",
+        RISK.requests,
+        RISK.memoryLimit,
+        RISK.runAsNonRoot,
+        RISK.privilegeEscalation,
+        RISK.capabilities,
+        RISK.seccomp,
+        RISK.networkPolicy,
       ]),
     );
-    // Nothing remains: the exit code is that of the fixed files (a plain scan fails on the high finding).
+    // What remains (the writable root filesystem, which no fix sets) is below high: the exit code is that of the
+    // fixed files (a plain scan fails on the high finding).
     expect(result.status).toBe(0);
     expect(runCli(["scan", dir]).status).toBe(1);
     expect(read(dir, "apps/jobs/cleanup.yaml")).toBe(CLEANUP);
@@ -390,7 +610,7 @@ describe("scan --fix --dry-run", () => {
     const before = snapshot(dir);
     const result = runCli(["scan", dir, "--fix", "--dry-run", "--offline"]);
     expect(result.stdout).toBe(REPO_DIFF);
-    expect(result.stderr).toBe(summary("Would fix 14 findings in 3 files (dry run: nothing was written).", fixSummaryBody("34:11", "35:18")));
+    expect(result.stderr).toBe(summary("Would fix 25 findings in 5 files (dry run: nothing was written).", fixSummaryBody("34:11", "35:18")));
     // The remaining findings include high ones: exit 1.
     expect(result.status).toBe(1);
     expect(snapshot(dir)).toEqual(before);
@@ -404,8 +624,8 @@ describe("scan --fix --dry-run", () => {
     expect(coloured.stdout).toBe(REPO_DIFF);
     expect(stripAnsi(coloured.stderr)).toBe(plain.stderr);
     expect(coloured.stderr.split("\n").slice(0, 2)).toEqual([
-      "\u001b[1mWould fix 14 findings in 3 files (dry run: nothing was written).\u001b[22m",
-      '  apps/api/deployment.yaml  \u001b[32mliveness-probe-missing\u001b[39m  Adds a livenessProbe to container "api" that checks what its readinessProbe already checks.',
+      "\u001b[1mWould fix 25 findings in 5 files (dry run: nothing was written).\u001b[22m",
+      '  apps/api/deployment.yaml  \u001b[32mtopology-spread-missing\u001b[39m  Adds a topologySpreadConstraint to the pods of Deployment "api" that spreads them across nodes (topologyKey kubernetes.io/hostname, maxSkew 1), counting the pods labelled app=api.',
     ]);
     expect(coloured.stderr).toContain("\u001b[1mNot fixed: 3.\u001b[22m\n  apps/api/deployment.yaml:34:11  \u001b[33mliveness-probe-missing\u001b[39m  ");
     expect(coloured.stderr).toContain("\u001b[1mCheck before merging:\u001b[22m\n");
@@ -426,7 +646,7 @@ describe("scan --fix --dry-run", () => {
     const result = runCli(["scan", dir, "--fix", "--dry-run", "--offline", "--output", join(out, "fixes.diff")]);
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
-    expect(result.stderr.split("\n")[0]).toBe("Would fix 14 findings in 3 files (dry run: nothing was written).");
+    expect(result.stderr.split("\n")[0]).toBe("Would fix 25 findings in 5 files (dry run: nothing was written).");
     expect(readFileSync(join(out, "fixes.diff"), "utf8")).toBe(REPO_DIFF);
     expect(readdirSync(out)).toEqual(["fixes.diff"]);
     expect(snapshot(dir)).toEqual(before);
@@ -453,7 +673,12 @@ describe("scan --fix --dry-run", () => {
 });
 
 describe("scan --fix", () => {
-  it("writes each fixed file byte for byte, leaves the clean one alone, keeps permissions; reports what remains", () => {
+  // BUG (report after --fix, see findingsAfter in src/cli/scan-command.ts): the report is built from the scan before the
+  // fixes, with each edited file rescanned alone; the files the fixes create are left out. So it counts 4 files and
+  // 4 resources (a scan of the result: 6 and 7), and redis.yaml and cleanup.yaml, rescanned without the new
+  // shop-network-policies.yaml, each get a network-policy-missing ("namespace "shop" has no NetworkPolicy", fixable: true)
+  // that no scan of the written files finds. The assertion on stdout fails until then.
+  it("writes each fixed file byte for byte, creates the new ones, leaves the clean one alone, keeps permissions; reports what remains", () => {
     const dir = fixableRepo();
     chmodSync(join(dir, "apps/api/deployment.yaml"), 0o640);
     chmodSync(join(dir, "apps/jobs/cleanup.yaml"), 0o600);
@@ -462,18 +687,28 @@ describe("scan --fix", () => {
     expect(read(dir, "apps/api/deployment.yaml")).toBe(DEPLOYMENT_FIXED);
     expect(read(dir, "apps/cache/redis.yaml")).toBe(REDIS_FIXED);
     expect(read(dir, "apps/jobs/cleanup.yaml")).toBe(CLEANUP_FIXED);
+    expect(read(dir, "apps/api/api-pdb.yaml")).toBe(API_PDB);
+    expect(read(dir, "apps/api/shop-network-policies.yaml")).toBe(SHOP_NETWORK_POLICIES);
     expect(read(dir, "apps/api/service.yaml")).toBe(SERVICE);
     expect(statSync(join(dir, "apps/api/service.yaml")).mtimeMs).toBe(service.mtimeMs);
     expect(statSync(join(dir, "apps/api/deployment.yaml")).mode & 0o777).toBe(0o640);
     expect(statSync(join(dir, "apps/jobs/cleanup.yaml")).mode & 0o777).toBe(0o600);
     // Written atomically: no temporary file is left beside them.
-    expect(Object.keys(snapshot(dir)).sort()).toEqual(["apps/api/deployment.yaml", "apps/api/service.yaml", "apps/cache/redis.yaml", "apps/jobs/cleanup.yaml"]);
+    expect(Object.keys(snapshot(dir)).sort()).toEqual([
+      "apps/api/api-pdb.yaml",
+      "apps/api/deployment.yaml",
+      "apps/api/service.yaml",
+      "apps/api/shop-network-policies.yaml",
+      "apps/cache/redis.yaml",
+      "apps/jobs/cleanup.yaml",
+    ]);
+    expect(positionsHidden(result.stderr)).toBe(summary("Fixed 25 findings in 5 files.", FIX_SUMMARY_BODY));
+    expect(result.status).toBe(1);
     // stdout: the report of what remains, where it now is; only what cannot be fixed.
     expect(JSON.parse(result.stdout)).toEqual({ version: 1, findings: REMAINING, summary: REMAINING_SUMMARY });
-    expect(positionsHidden(result.stderr)).toBe(summary("Fixed 14 findings in 3 files.", FIX_SUMMARY_BODY));
-    expect(result.status).toBe(1);
   });
 
+  // BUG: fails for the reason above (the report after --fix leaves out the created files).
   it("the report after --fix is what a new scan of the fixed files says", () => {
     const dir = fixableRepo();
     const fixed = runCli(["scan", dir, "--fix", "--offline", "--format", "json"]);
@@ -482,44 +717,55 @@ describe("scan --fix", () => {
     expect(rescan.status).toBe(fixed.status);
   });
 
+  // BUG: fails for the reason above: the text report lists two network-policy-missing findings no scan finds, and "4 files scanned, 4 resources".
   it("prints the remaining findings as text by default", () => {
     const dir = fixableRepo();
     const result = runCli(["scan", dir, "--fix", "--offline"]);
     expect(result.stdout).toBe(
       [
         "apps/api/deployment.yaml",
-        '  42:11  medium    liveness-probe-missing   container "log-shipper" has no livenessProbe  (Deployment shop/api)',
-        '  42:11  high      readiness-probe-missing  container "log-shipper" has no readinessProbe  (Deployment shop/api)',
-        '  43:18  high      image-tag-mutable        container "log-shipper" image "fluent/fluent-bit:latest" uses the mutable tag :latest and no digest  (Deployment shop/api)',
+        '  40:11  medium    read-only-root-filesystem-missing  container "api" does not set readOnlyRootFilesystem: true, so its root filesystem is writable  (Deployment shop/api)',
+        '  47:11  medium    liveness-probe-missing             container "log-shipper" has no livenessProbe  (Deployment shop/api)',
+        '  47:11  high      readiness-probe-missing            container "log-shipper" has no readinessProbe  (Deployment shop/api)',
+        '  48:18  high      image-tag-mutable                  container "log-shipper" image "fluent/fluent-bit:latest" uses the mutable tag :latest and no digest  (Deployment shop/api)',
+        '  56:11  medium    read-only-root-filesystem-missing  container "log-shipper" does not set readOnlyRootFilesystem: true, so its root filesystem is writable  (Deployment shop/api)',
         "",
-        "✖ 3 findings (2 high, 1 medium) in 1 file. 4 files scanned, 4 resources — failing: findings at or above high.",
+        "apps/cache/redis.yaml",
+        '  6:1    medium    replicas-too-low                   Deployment "redis" sets no replicas, so it runs 1, and no HorizontalPodAutoscaler scales it: a pod restart, an update or a node drain leaves it with no pod serving  (Deployment shop/redis)',
+        '  15:11  medium    read-only-root-filesystem-missing  container "redis" does not set readOnlyRootFilesystem: true, so its root filesystem is writable  (Deployment shop/redis)',
+        "",
+        "apps/jobs/cleanup.yaml",
+        '  23:15  medium    read-only-root-filesystem-missing  container "cleanup" does not set readOnlyRootFilesystem: true, so its root filesystem is writable  (CronJob shop/cleanup)',
+        "",
+        "✖ 8 findings (2 high, 6 medium) in 3 files. 6 files scanned, 7 resources — failing: findings at or above high.",
         "",
       ].join("\n"),
     );
     expect(result.status).toBe(1);
   });
 
-  // BUG: after --fix has written the files, "Not fixed" still gives the positions of the text before
-  // the fixes (34:11), while the file on disk and the report on stdout have the container at 42:11.
   it("after writing, gives the position of each finding it did not fix in the written file", () => {
     const dir = fixableRepo();
     const result = runCli(["scan", dir, "--fix", "--offline", "--format", "json"]);
-    expect(result.stderr.split("\n").filter((line) => line.startsWith("  apps/api/deployment.yaml:"))).toEqual(notFixed("42:11", "43:18").slice(1));
+    expect(result.stderr.split("\n").filter((line) => line.startsWith("  apps/api/deployment.yaml:"))).toEqual(notFixed("47:11", "48:18").slice(1));
   });
 
+  // BUG: the last assertion fails for the reason above: the second run reports what a scan finds, the first does not.
   it("a second --fix writes nothing and says so", () => {
     const dir = fixableRepo();
     const first = runCli(["scan", dir, "--fix", "--offline", "--format", "json"]);
     const afterFirst = snapshot(dir);
     const second = runCli(["scan", dir, "--fix", "--offline", "--format", "json"]);
     expect(snapshot(dir)).toEqual(afterFirst);
-    expect(second.stderr).toBe(summary("Fixed 0 findings in 0 files.", notFixed("42:11", "43:18")));
-    expect(second.stdout).toBe(first.stdout);
+    expect(second.stderr).toBe(summary("Fixed 0 findings in 0 files.", notFixed("47:11", "48:18")));
     expect(second.status).toBe(1);
     // A dry run agrees: there is no diff.
     const dry = runCli(["scan", dir, "--fix", "--dry-run", "--offline"]);
     expect(dry.stdout).toBe("");
-    expect(dry.stderr).toBe(summary("Would fix 0 findings in 0 files (dry run: nothing was written).", notFixed("42:11", "43:18")));
+    expect(dry.stderr).toBe(summary("Would fix 0 findings in 0 files (dry run: nothing was written).", notFixed("47:11", "48:18")));
+    // The second run reports what the first did (a scan of the fixed files).
+    expect(JSON.parse(second.stdout)).toEqual({ version: 1, findings: REMAINING, summary: REMAINING_SUMMARY });
+    expect(second.stdout).toBe(first.stdout);
   });
 
   it("exits by the remaining findings and --fail-on, not by what was there before", () => {
@@ -531,7 +777,7 @@ describe("scan --fix", () => {
     expect(fixed.status).toBe(0);
     expect(fixed.report.findings).toEqual([]);
     expect(fixed.report.summary.failed).toBe(false);
-    // Remaining (offline, the mutable tag is not pinned): 2 high, 1 medium.
+    // Remaining (offline, the mutable tag is not pinned): 2 high, 6 medium.
     expect(scanJson([fixableRepo(), "--fix", "--offline", "--fail-on", "critical"]).status).toBe(0);
     expect(scanJson([fixableRepo(), "--fix", "--offline", "--fail-on", "high"]).status).toBe(1);
     expect(scanJson([fixableRepo(), "--fix", "--offline", "--fail-on", "none"]).status).toBe(0);
@@ -558,9 +804,11 @@ spec:
       image: example/web:1.0@sha256:02d4a74a43b890b28bb805c1141492711fd65d46a5c63c82ff50c3dce99cd492
       ports:
         - containerPort: 8080
-      securityContext: {runAsNonRoot: true, allowPrivilegeEscalation: false}
+      securityContext: {runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}, seccompProfile: {type: RuntimeDefault}}
 `;
     writeFileSync(join(dir, "web.yaml"), pod);
+    // Its namespace has a NetworkPolicy, so that only the probes and resources are left to fix.
+    writeFileSync(join(dir, "network-policy.yaml"), NAMESPACE_POLICY);
     const result = runCli(["scan", dir, "--fix", "--format", "json"]);
     expect(result.status).toBe(0);
     expect(read(dir, "web.yaml")).toBe(`${pod}      livenessProbe:
@@ -632,8 +880,24 @@ spec:
   });
 });
 
+/** A NetworkPolicy for the namespace the manifests without metadata.namespace go to: ingress to its pods on port 8080 only. */
+const NAMESPACE_POLICY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress:
+    - ports:
+        - port: 8080
+`;
+
 describe("scan --fix --offline", () => {
-  /** A Deployment whose only findings are its two unpinned images, and a Dockerfile with an unpinned base image. */
+  /**
+   * A Deployment whose only fixable findings are its two unpinned images (its single replica is for people to change),
+   * with its namespace's NetworkPolicy, and a Dockerfile with an unpinned base image.
+   */
   const WEB = `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -644,6 +908,7 @@ spec:
     spec:
       securityContext:
         runAsNonRoot: true
+        seccompProfile: {type: RuntimeDefault}
       containers:
         - name: web
           image: nginx:1.25
@@ -658,6 +923,8 @@ spec:
             limits: {memory: 256Mi}
           securityContext:
             allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities: {drop: [ALL]}
         - name: agent
           image: ghcr.io/acme/agent:latest
           ports:
@@ -671,14 +938,28 @@ spec:
             limits: {memory: 256Mi}
           securityContext:
             allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities: {drop: [ALL]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+  namespace: shop
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress:
+    - ports:
+        - port: 8080
 `;
-  const DOCKERFILE = "FROM node:20-alpine\nCOPY . /app\n";
+  const DOCKERFILE = "FROM node:20-alpine\nCOPY . /app\nUSER node\n";
   const offline = (image: string) => `${image}: looking up the digest needs the network, and Shipshape is offline`;
   const NOT_FIXED = [
     "Not fixed: 3.",
     `  Dockerfile:1:6  image-digest-missing  ${offline("node:20-alpine")}`,
-    `  web.yaml:13:18  image-digest-missing  ${offline("nginx:1.25")}`,
-    `  web.yaml:26:18  image-tag-mutable  ${offline("ghcr.io/acme/agent:latest")}`,
+    `  web.yaml:14:18  image-digest-missing  ${offline("nginx:1.25")}`,
+    `  web.yaml:29:18  image-tag-mutable  ${offline("ghcr.io/acme/agent:latest")}`,
   ];
 
   function imagesRepo(): string {
@@ -702,8 +983,9 @@ spec:
     const report = JSON.parse(result.stdout) as { findings: JsonFinding[]; summary: { fixable: number } };
     expect(report.findings.map((finding) => [finding.rule, finding.file, finding.line, finding.fixable])).toEqual([
       ["image-digest-missing", "Dockerfile", 1, false],
-      ["image-digest-missing", "web.yaml", 13, false],
-      ["image-tag-mutable", "web.yaml", 26, false],
+      ["replicas-too-low", "web.yaml", 6, false],
+      ["image-digest-missing", "web.yaml", 14, false],
+      ["image-tag-mutable", "web.yaml", 29, false],
     ]);
     expect(report.summary.fixable).toBe(0);
     expect((JSON.parse(runCli(["scan", dir, "--format", "json"]).stdout) as { summary: { fixable: number } }).summary.fixable).toBe(3);
@@ -726,28 +1008,43 @@ spec:
 describe("scan examples --fix --dry-run", () => {
   const EXAMPLES = join(PROJECT_ROOT, "examples");
 
-  it("never writes to the bundled examples; diffs exactly four files, adding lines but for two empty values; exits by what remains", () => {
+  it("never writes to the bundled examples; diffs exactly ten files (five edited, five created), adding lines but for two empty values; exits by what remains", () => {
     const before = snapshot(EXAMPLES);
     const result = runCli(["scan", "examples", "--fix", "--dry-run", "--offline"], { cwd: PROJECT_ROOT });
     expect(snapshot(EXAMPLES)).toEqual(before);
     // Offline, no image is pinned: image-tag-mutable (high) remains.
     expect(result.status).toBe(1);
     const lines = result.stdout.split("\n");
+    // Created: a PodDisruptionBudget beside each Deployment of more than one replica, NetworkPolicies for each namespace
+    // (payments, shop, jobs) beside its first workload, the storefront's two listed in its kustomization.
     expect(lines.filter((line) => /^(---|\+\+\+) /.test(line))).toEqual([
+      "--- /dev/null",
+      "+++ b/apps/payments/payments-api-pdb.yaml",
+      "--- /dev/null",
+      "+++ b/apps/payments/payments-network-policies.yaml",
       "--- a/apps/payments/payments.yaml",
       "+++ b/apps/payments/payments.yaml",
       "--- a/apps/storefront/deployment.yaml",
       "+++ b/apps/storefront/deployment.yaml",
+      "--- a/apps/storefront/kustomization.yaml",
+      "+++ b/apps/storefront/kustomization.yaml",
+      "--- /dev/null",
+      "+++ b/apps/storefront/shop-network-policies.yaml",
+      "--- /dev/null",
+      "+++ b/apps/storefront/storefront-pdb.yaml",
+      "--- /dev/null",
+      "+++ b/apps/worker/jobs-network-policies.yaml",
       "--- a/apps/worker/statefulset.yaml",
       "+++ b/apps/worker/statefulset.yaml",
       "--- a/charts/checkout/values.yaml",
       "+++ b/charts/checkout/values.yaml",
     ]);
+    expect(result.stdout).toContain("--- a/apps/storefront/kustomization.yaml\n+++ b/apps/storefront/kustomization.yaml\n@@ -4,3 +4,5 @@\n resources:\n   - deployment.yaml\n   - service.yaml\n+  - shop-network-policies.yaml\n+  - storefront-pdb.yaml\n");
     // The chart's `securityContext: {}` and `resources: {}` are filled where the values file has them.
     expect(lines.filter((line) => line.startsWith("-") && !line.startsWith("--- "))).toEqual(["-securityContext: {}", "-resources: {}"]);
-    expect(lines.filter((line) => line.startsWith("+") && !line.startsWith("+++ "))).toHaveLength(43);
+    expect(lines.filter((line) => line.startsWith("+") && !line.startsWith("+++ "))).toHaveLength(169);
     const stderr = result.stderr.split("\n");
-    expect(stderr[0]).toBe("Would fix 18 findings in 4 files (dry run: nothing was written).");
+    expect(stderr[0]).toBe("Would fix 36 findings in 10 files (dry run: nothing was written).");
     // Every container finding is fixed; the image pins are not, for want of the network, nor the Argo CD revisions, which the app pins.
     const offline = (image: string) => `${image}: looking up the digest needs the network, and Shipshape is offline`;
     const argo = "the CLI reports this; the GitHub App pins it to the commit the branch points at";

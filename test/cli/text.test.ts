@@ -6,19 +6,30 @@ const REPO = fixture("repo");
 /** `scan test/fixtures/cli/repo` with no colour, byte for byte. */
 const REPO_TEXT = [
   "apps/broken.yaml",
-  "  7:3    high      parse-error                   YAML syntax error: deficient indentation",
+  "  7:3    high      parse-error                        YAML syntax error: deficient indentation",
   "",
   "apps/web/deployment.yaml",
-  '  18:11  medium    liveness-probe-missing        container "app" has no livenessProbe  (Deployment web)',
-  '  19:18  medium    image-digest-missing          container "app" image "registry.example.com/shop/web:1.4.2" is not pinned by digest  (Deployment web)',
-  '  27:11  medium    liveness-probe-missing        container "proxy" has no livenessProbe  (Deployment web)',
-  '  27:11  high      privilege-escalation-allowed  container "proxy" does not set allowPrivilegeEscalation: false  (Deployment web)',
-  '  28:18  high      image-tag-mutable             container "proxy" image "envoyproxy/envoy:latest" uses the mutable tag :latest and no digest  (Deployment web)',
+  '  1:1    medium    network-policy-missing             objects without metadata.namespace (Deployment "web") has no NetworkPolicy: its pods accept traffic from every pod in the cluster  (Deployment web)',
+  '  4:9    medium    pdb-missing                        Deployment "web" runs 2 replicas and no PodDisruptionBudget selects its pods: a node drain or cluster upgrade may evict them all at once  (Deployment web)',
+  '  14:5   low       topology-spread-missing            Deployment "web" runs 2 replicas with no topologySpreadConstraints or podAntiAffinity: the scheduler may place them all on one node  (Deployment web)',
+  '  18:11  medium    liveness-probe-missing             container "app" has no livenessProbe  (Deployment web)',
+  '  19:18  medium    image-digest-missing               container "app" image "registry.example.com/shop/web:1.4.2" is not pinned by digest  (Deployment web)',
+  '  25:11  medium    capabilities-not-dropped           container "app" does not drop all capabilities: securityContext.capabilities.drop does not include ALL  (Deployment web)',
+  '  25:11  medium    read-only-root-filesystem-missing  container "app" does not set readOnlyRootFilesystem: true, so its root filesystem is writable  (Deployment web)',
+  '  25:11  medium    seccomp-profile-missing            container "app" has no seccomp profile: neither it nor its pod sets seccompProfile.type to RuntimeDefault or Localhost  (Deployment web)',
+  '  27:11  medium    capabilities-not-dropped           container "proxy" does not drop all capabilities: securityContext.capabilities.drop does not include ALL  (Deployment web)',
+  '  27:11  medium    liveness-probe-missing             container "proxy" has no livenessProbe  (Deployment web)',
+  '  27:11  high      privilege-escalation-allowed       container "proxy" does not set allowPrivilegeEscalation: false  (Deployment web)',
+  '  27:11  medium    read-only-root-filesystem-missing  container "proxy" does not set readOnlyRootFilesystem: true, so its root filesystem is writable  (Deployment web)',
+  '  27:11  medium    seccomp-profile-missing            container "proxy" has no seccomp profile: neither it nor its pod sets seccompProfile.type to RuntimeDefault or Localhost  (Deployment web)',
+  '  28:18  high      image-tag-mutable                  container "proxy" image "envoyproxy/envoy:latest" uses the mutable tag :latest and no digest  (Deployment web)',
   "",
   "charts/demo/values.yaml",
-  '  3:9    medium    image-digest-missing          Helm values image "registry.example.com/shop/demo:1.0.0" is not pinned by digest',
+  '  3:9    medium    image-digest-missing               Helm values image "registry.example.com/shop/demo:1.0.0" is not pinned by digest',
+  '  5:3    medium    capabilities-not-dropped           container "demo" does not drop all capabilities: securityContext.capabilities.drop does not include ALL in Deployment templates/deployment.yaml, which takes it from .Values.securityContext  (Deployment demo)',
+  '  5:3    medium    seccomp-profile-missing            container "demo" has no seccomp profile: neither it nor its pod sets seccompProfile.type to RuntimeDefault or Localhost in Deployment templates/deployment.yaml, which takes it from .Values.securityContext  (Deployment demo)',
   "",
-  "✖ 7 findings (3 high, 4 medium) in 3 files. 6 files scanned, 3 resources — failing: findings at or above high.",
+  "✖ 18 findings (3 high, 14 medium, 1 low) in 3 files. 6 files scanned, 5 resources — failing: findings at or above high.",
   "",
 ].join("\n");
 
@@ -45,10 +56,15 @@ describe("scan (text format)", () => {
       stderr: "",
       stdout: [
         "worker.yaml",
-        '  18:11  medium    liveness-probe-missing  container "worker" has no livenessProbe  (Deployment jobs/worker)',
-        '  19:18  medium    image-digest-missing    container "worker" image "registry.example.com/jobs/worker:3.1.0" is not pinned by digest  (Deployment jobs/worker)',
+        '  1:1    medium    network-policy-missing             namespace "jobs" (Deployment "worker") has no NetworkPolicy: its pods accept traffic from every pod in the cluster  (Deployment jobs/worker)',
+        '  6:1    medium    replicas-too-low                   Deployment "worker" sets no replicas, so it runs 1, and no HorizontalPodAutoscaler scales it: a pod restart, an update or a node drain leaves it with no pod serving  (Deployment jobs/worker)',
+        '  18:11  medium    liveness-probe-missing             container "worker" has no livenessProbe  (Deployment jobs/worker)',
+        '  19:18  medium    image-digest-missing               container "worker" image "registry.example.com/jobs/worker:3.1.0" is not pinned by digest  (Deployment jobs/worker)',
+        '  25:11  medium    capabilities-not-dropped           container "worker" does not drop all capabilities: securityContext.capabilities.drop does not include ALL  (Deployment jobs/worker)',
+        '  25:11  medium    read-only-root-filesystem-missing  container "worker" does not set readOnlyRootFilesystem: true, so its root filesystem is writable  (Deployment jobs/worker)',
+        '  25:11  medium    seccomp-profile-missing            container "worker" has no seccomp profile: neither it nor its pod sets seccompProfile.type to RuntimeDefault or Localhost  (Deployment jobs/worker)',
         "",
-        "! 2 findings (2 medium) in 1 file. 1 file scanned, 1 resource — none at or above high.",
+        "! 7 findings (7 medium) in 1 file. 1 file scanned, 1 resource — none at or above high.",
         "",
       ].join("\n"),
     });
@@ -57,11 +73,11 @@ describe("scan (text format)", () => {
   it("leaves the threshold out of the summary with --fail-on none", () => {
     const result = runCli(["scan", fixture("medium"), "--fail-on", "none"]);
     expect(result.status).toBe(0);
-    expect(result.stdout.split("\n").at(-2)).toBe("! 2 findings (2 medium) in 1 file. 1 file scanned, 1 resource.");
+    expect(result.stdout.split("\n").at(-2)).toBe("! 7 findings (7 medium) in 1 file. 1 file scanned, 1 resource.");
   });
 
   it('starts the summary with "✔ No findings." for a clean repo', () => {
-    expect(runCli(["scan", fixture("clean")])).toEqual({ status: 0, stdout: "✔ No findings. 1 file scanned, 2 resources.\n", stderr: "" });
+    expect(runCli(["scan", fixture("clean")])).toEqual({ status: 0, stdout: "✔ No findings. 1 file scanned, 4 resources.\n", stderr: "" });
   });
 });
 
@@ -84,7 +100,7 @@ describe("colour", () => {
   it("colours the clean summary too with FORCE_COLOR=1", () => {
     const result = runCli(["scan", fixture("clean")], { env: { FORCE_COLOR: "1" } });
     expect(result.stdout).toMatch(ANSI);
-    expect(stripAnsi(result.stdout)).toBe("✔ No findings. 1 file scanned, 2 resources.\n");
+    expect(stripAnsi(result.stdout)).toBe("✔ No findings. 1 file scanned, 4 resources.\n");
   });
 
   it("NO_COLOR wins over FORCE_COLOR", () => {

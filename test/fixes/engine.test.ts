@@ -22,6 +22,8 @@ afterAll(() => {
 });
 
 interface FixRun {
+  /** The files as written for the run. */
+  files: Record<string, string>;
   scanned: ScanResult;
   changeset: Changeset;
   /** The new text of each changed file, by path. */
@@ -40,12 +42,12 @@ function fixFiles(files: Record<string, string>, config: ConfigFile = {}, only: 
   const settings = fixSettingsOf(config);
   const scanned = scanDirectory({ root, rules, fixSettings: settings });
   const changeset = fixFindings(scanned.workspace, scanned.findings, { rules, settings, limits: DEFAULT_LIMITS });
-  return { scanned, changeset, after: Object.fromEntries(changeset.files.map((file) => [file.path, file.after])) };
+  return { files, scanned, changeset, after: Object.fromEntries(changeset.files.map((file) => [file.path, file.after])) };
 }
 
-/** Fixes the fixed files again: the same findings, config and rules. */
+/** Fixes the workspace again as the run left it (its fixed files and the ones it left alone), with the same config and rules. */
 function refix(run: FixRun, config: ConfigFile = {}, only: readonly string[] = []): FixRun {
-  return fixFiles(run.after, config, only);
+  return fixFiles({ ...run.files, ...run.after }, config, only);
 }
 
 const applied = (changeset: Changeset): [string, string, string][] => changeset.applied.map((fix) => [fix.rule, fix.file, fix.explanation]);
@@ -67,6 +69,12 @@ spec:
     metadata:
       labels: {app: orders}
     spec:
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: kubernetes.io/hostname
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels: {app: orders}
       containers:
         - name: api
           image: registry.example.com/orders:2.1.0@${DIGEST}
@@ -77,17 +85,49 @@ spec:
             - name: LOG_LEVEL
               value: info # quiet in production
 `;
+  // The Deployment's PodDisruptionBudget and NetworkPolicy, in a file of their own: the workload is covered, only its container is not.
+  const GUARDS = `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: orders
+  namespace: shop
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app: orders}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: orders
+  namespace: shop
+spec:
+  podSelector:
+    matchLabels: {app: orders}
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels: {app: storefront}
+      ports:
+        - port: http
+`;
+  const FILES = { "apps/orders.yaml": ORDERS, "apps/orders-guards.yaml": GUARDS };
+  // readOnlyRootFilesystem has no fix: whether "api" can run read-only is not what these tests are about.
+  const CONFIG: ConfigFile = { rules: { "read-only-root-filesystem-missing": "off" } };
 
-  it("applies all six in the rules' fix order: probes, requests, limits, securityContext fields", () => {
-    const run = fixFiles({ "apps/orders.yaml": ORDERS });
+  it("applies all eight in the rules' fix order: probes, requests, limits, securityContext fields", () => {
+    const run = fixFiles(FILES, CONFIG);
     // The scan lists them by line, then rule id: not the order they are fixed in.
     expect(run.scanned.findings.map((finding) => [finding.rule, finding.fixable])).toEqual([
+      ["capabilities-not-dropped", true],
       ["liveness-probe-missing", true],
       ["memory-limit-missing", true],
       ["privilege-escalation-allowed", true],
       ["readiness-probe-missing", true],
       ["resource-requests-missing", true],
       ["run-as-non-root-missing", true],
+      ["seccomp-profile-missing", true],
     ]);
     expect(run.after).toEqual({
       "apps/orders.yaml": `${ORDERS}          livenessProbe:
@@ -105,6 +145,11 @@ spec:
           securityContext:
             runAsNonRoot: true
             allowPrivilegeEscalation: false
+            capabilities:
+              drop:
+                - ALL
+            seccompProfile:
+              type: RuntimeDefault
 `,
     });
     expect(applied(run.changeset)).toEqual([
@@ -115,38 +160,45 @@ spec:
       ["memory-limit-missing", "apps/orders.yaml", 'Sets resources.limits.memory to 256Mi (2× the memory request) on container "api".'],
       ["run-as-non-root-missing", "apps/orders.yaml", 'Sets securityContext.runAsNonRoot to true on container "api".'],
       ["privilege-escalation-allowed", "apps/orders.yaml", 'Sets securityContext.allowPrivilegeEscalation to false on container "api".'],
+      ["capabilities-not-dropped", "apps/orders.yaml", 'Sets securityContext.capabilities.drop to [ALL] on container "api".'],
+      ["seccomp-profile-missing", "apps/orders.yaml", 'Sets securityContext.seccompProfile.type to RuntimeDefault on container "api".'],
     ]);
     expect(run.changeset.skipped).toEqual([]);
   });
 
   it("records each file once, with the ids of its fixes, its old text and what a scan of the new text finds", () => {
-    const run = fixFiles({ "apps/orders.yaml": ORDERS });
+    const run = fixFiles(FILES, CONFIG);
     const [file] = run.changeset.files;
     expect(run.changeset.files).toHaveLength(1);
     expect(file?.path).toBe("apps/orders.yaml");
     expect(file?.before).toBe(ORDERS);
     expect(file?.fixes).toEqual(run.changeset.applied.map((fix) => fix.id));
-    expect(new Set(file?.fixes).size).toBe(6);
+    expect(new Set(file?.fixes).size).toBe(8);
     expect(file?.fixes.every((id) => /^[0-9a-f]{8,}$/.test(id))).toBe(true);
-    expect(file?.findingsAfter).toEqual([]);
     // Each applied fix carries the finding it fixed and its risk note.
     expect(run.changeset.applied.map((fix) => [fix.finding.rule, fix.finding.container])).toEqual(run.changeset.applied.map((fix) => [fix.rule, "api"]));
     expect(run.changeset.applied[2]?.risk).toBe(
       "Requests decide where the pod is scheduled, and a container that uses more memory than its limit is killed (OOMKilled). The values written are starting points from .shipshape.yml (fixes.resources), not measurements: compare them with the container's real usage before merging.",
     );
+    // A scan of the fixed workspace finds nothing (see the idempotence test below).
+    // BUG: findingsAfter comes from a rescan of apps/orders.yaml on its own, where the workspace rules cannot see
+    // apps/orders-guards.yaml: it holds pdb-missing and network-policy-missing, which the scan did not find, and
+    // `shipshape scan --fix` then reports both after fixing (a plain rescan of the fixed folder reports none).
+    expect(file?.findingsAfter).toEqual([]);
   });
 
   it("gives the same fix the same id on another run", () => {
-    const first = fixFiles({ "apps/orders.yaml": ORDERS });
-    const second = fixFiles({ "apps/orders.yaml": ORDERS });
+    const first = fixFiles(FILES, CONFIG);
+    const second = fixFiles(FILES, CONFIG);
     expect(second.changeset.applied.map((fix) => fix.id)).toEqual(first.changeset.applied.map((fix) => fix.id));
   });
 
   it("writes what the config says: httpGet on fixes.probes.httpPath, its requests and factor", () => {
     const config: ConfigFile = {
+      ...CONFIG,
       fixes: { probes: { httpPath: "/healthz" }, resources: { requests: { cpu: "50m", memory: "64Mi" }, memoryLimitFactor: 4 } },
     };
-    const run = fixFiles({ "apps/orders.yaml": ORDERS }, config);
+    const run = fixFiles(FILES, config);
     expect(run.after["apps/orders.yaml"]).toBe(`${ORDERS}          livenessProbe:
             httpGet:
               path: /healthz
@@ -164,6 +216,11 @@ spec:
           securityContext:
             runAsNonRoot: true
             allowPrivilegeEscalation: false
+            capabilities:
+              drop:
+                - ALL
+            seccompProfile:
+              type: RuntimeDefault
 `);
     expect(run.changeset.applied.map((fix) => fix.explanation).slice(0, 4)).toEqual([
       'Adds a livenessProbe to container "api" that sends GET /healthz to port http.',
@@ -182,8 +239,8 @@ spec:
   });
 
   it("is idempotent: fixing the fixed file again changes nothing", () => {
-    const run = fixFiles({ "apps/orders.yaml": ORDERS });
-    const again = refix(run);
+    const run = fixFiles(FILES, CONFIG);
+    const again = refix(run, CONFIG);
     expect(again.scanned.findings).toEqual([]);
     expect(again.changeset).toEqual({ files: [], applied: [], skipped: [] });
   });
@@ -208,6 +265,7 @@ spec:
             requests: {cpu: 200m, memory: 256Mi}
           securityContext:
             allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
         - name: worker
           image: example/worker:latest
           args: [--queue, orders]
@@ -216,10 +274,16 @@ spec:
             limits: {memory: 512Mi}
           securityContext:
             privileged: true
+            readOnlyRootFilesystem: true
 `;
+  // shop.yaml is a Deployment on its own: its replica count and NetworkPolicy are not what these skips are about.
+  const SHOP_CONFIG: ConfigFile = { rules: { "replicas-too-low": "off", "network-policy-missing": "off" } };
 
+  // BUG: seccomp-profile-missing is fixed on the privileged "worker" too. A privileged container runs Unconfined whatever
+  // seccompProfile it sets (Kubernetes: "Privileged containers always run as Unconfined"), so the edit changes nothing
+  // but silences the finding. Like capabilities-not-dropped, it should be left to people, with the privilege as reason.
   it("skips a probe for a container with no port and no probe, a privileged container, an unreadable request; fixes the rest", () => {
-    const run = fixFiles({ "shop.yaml": SHOP });
+    const run = fixFiles({ "shop.yaml": SHOP }, SHOP_CONFIG);
     expect(run.after["shop.yaml"]).toBe(`apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -240,6 +304,12 @@ spec:
               memory: 512Mi
           securityContext:
             allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop:
+                - ALL
+            seccompProfile:
+              type: RuntimeDefault
           livenessProbe:
             tcpSocket:
               port: 8080
@@ -254,11 +324,14 @@ spec:
             limits: {memory: 512Mi}
           securityContext:
             privileged: true
+            readOnlyRootFilesystem: true
 `);
     expect(applied(run.changeset)).toEqual([
       ["liveness-probe-missing", "shop.yaml", 'Adds a livenessProbe to container "web" that opens a TCP connection to port 8080.'],
       ["readiness-probe-missing", "shop.yaml", 'Adds a readinessProbe to container "web" that checks what its livenessProbe already checks.'],
       ["memory-limit-missing", "shop.yaml", 'Sets resources.limits.memory to 512Mi (2× the memory request) on container "web".'],
+      ["capabilities-not-dropped", "shop.yaml", 'Sets securityContext.capabilities.drop to [ALL] on container "web".'],
+      ["seccomp-profile-missing", "shop.yaml", 'Sets securityContext.seccompProfile.type to RuntimeDefault on container "web".'],
     ]);
     const noPort = (other: string) =>
       `container "worker" declares no containerPort and has no ${other} to copy; Shipshape does not guess a health endpoint (add the probe by hand, or declare the port)`;
@@ -268,6 +341,13 @@ spec:
       ["readiness-probe-missing", "shop.yaml", "worker", noPort("livenessProbe")],
       // The mutable tag can be pinned, but no digests were passed in: nothing was looked up.
       ["image-tag-mutable", "shop.yaml", "worker", "the digest was not looked up"],
+      [
+        "capabilities-not-dropped",
+        "shop.yaml",
+        "worker",
+        'container "worker" is privileged, so it keeps every capability whatever it drops; Shipshape does not take privileges away that may be needed, decide by hand',
+      ],
+      ["seccomp-profile-missing", "shop.yaml", "worker", expect.stringContaining('container "worker" is privileged')],
       ["privilege-escalation-allowed", "shop.yaml", "worker", 'container "worker" is privileged; Shipshape does not take privileges away that may be needed, decide by hand'],
     ]);
     // What was skipped stays a finding; the pin stays fixable (with a digest it could be written).
@@ -275,17 +355,28 @@ spec:
       ["liveness-probe-missing", "worker", false],
       ["readiness-probe-missing", "worker", false],
       ["image-tag-mutable", "worker", true],
+      ["capabilities-not-dropped", "worker", false],
+      ["seccomp-profile-missing", "worker", false],
       ["privilege-escalation-allowed", "worker", false],
+      // Found, never fixed: no rule has a fix for it.
+      ["privileged-container", "worker", false],
     ]);
   });
 
   it("the skipped findings carry the reason the scan gave them", () => {
-    const run = fixFiles({ "shop.yaml": SHOP });
+    const run = fixFiles({ "shop.yaml": SHOP }, SHOP_CONFIG);
     // The scan found the pin fixable: it is skipped for want of a digest, a reason only the fix step knows.
     const pin = run.changeset.skipped.find((skip) => skip.rule === "image-tag-mutable");
     const rest = run.changeset.skipped.filter((skip) => skip !== pin);
     expect([pin?.finding.fixable, pin?.finding.notFixableReason, pin?.reason]).toEqual([true, undefined, "the digest was not looked up"]);
-    expect(rest.map((skip) => skip.rule)).toEqual(["liveness-probe-missing", "readiness-probe-missing", "privilege-escalation-allowed"]);
+    // The seccomp profile of the privileged worker: see the BUG above.
+    expect(rest.map((skip) => skip.rule)).toEqual([
+      "liveness-probe-missing",
+      "readiness-probe-missing",
+      "capabilities-not-dropped",
+      "seccomp-profile-missing",
+      "privilege-escalation-allowed",
+    ]);
     for (const skip of rest) {
       expect(skip.finding.fixable).toBe(false);
       expect(skip.reason).toBe(skip.finding.notFixableReason);
@@ -600,13 +691,19 @@ spec:
           securityContext:
             runAsNonRoot: true
             allowPrivilegeEscalation: false
+            capabilities: {drop: [ALL]}
+            seccompProfile: {type: RuntimeDefault}
 `;
-    const run = fixFiles({ "db.yaml": text });
+    // One database replica and no NetworkPolicy; whether init-perms can run read-only: not what this is about.
+    const config: ConfigFile = { rules: { "replicas-too-low": "off", "network-policy-missing": "off", "read-only-root-filesystem-missing": "off" } };
+    const run = fixFiles({ "db.yaml": text }, config);
     expect(run.scanned.findings.map((finding) => [finding.rule, finding.container])).toEqual([
+      ["capabilities-not-dropped", "init-perms"],
       ["memory-limit-missing", "init-perms"],
       ["privilege-escalation-allowed", "init-perms"],
       ["resource-requests-missing", "init-perms"],
       ["run-as-non-root-missing", "init-perms"],
+      ["seccomp-profile-missing", "init-perms"],
       ["image-digest-missing", "init-perms"],
       ["image-digest-missing", "db"],
     ]);
@@ -631,6 +728,11 @@ spec:
           securityContext:
             runAsNonRoot: true
             allowPrivilegeEscalation: false
+            capabilities:
+              drop:
+                - ALL
+            seccompProfile:
+              type: RuntimeDefault
       containers:
         - name: db
           image: example/db:16.1
@@ -646,12 +748,16 @@ spec:
           securityContext:
             runAsNonRoot: true
             allowPrivilegeEscalation: false
+            capabilities: {drop: [ALL]}
+            seccompProfile: {type: RuntimeDefault}
 `);
     expect(applied(run.changeset).map(([rule]) => rule)).toEqual([
       "resource-requests-missing",
       "memory-limit-missing",
       "run-as-non-root-missing",
       "privilege-escalation-allowed",
+      "capabilities-not-dropped",
+      "seccomp-profile-missing",
     ]);
     expect(run.changeset.files[0]?.findingsAfter.map((finding) => [finding.rule, finding.container])).toEqual([
       ["image-digest-missing", "init-perms"],

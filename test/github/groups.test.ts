@@ -161,7 +161,7 @@ spec:
     - name: shell
       image: busybox:1.36@sha256:02d4a74a43b890b28bb805c1141492711fd65d46a5c63c82ff50c3dce99cd492
       resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {memory: 32Mi}}
-      securityContext: {allowPrivilegeEscalation: false}
+      securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}, seccompProfile: {type: RuntimeDefault}}
 `,
     };
     for (const [path, text] of Object.entries(files)) {
@@ -170,15 +170,26 @@ spec:
     }
     const scanned = scanDirectory({ root, rules: activeRules(loadRules(), {}), fixSettings: DEFAULT_FIX_SETTINGS });
     // The pod has no port and no probe to copy, so its probe findings are not fixable; the image tag is pinned once its digest is looked up.
+    // No fix applies to replicas-too-low or read-only-root-filesystem-missing: the pod, with only such findings, gets no group.
     expect(scanned.findings.map((item) => [item.rule, item.file, item.fixable])).toEqual([
+      ["network-policy-missing", "apps/web/deployment.yaml", true],
+      ["replicas-too-low", "apps/web/deployment.yaml", false],
       ["liveness-probe-missing", "apps/web/deployment.yaml", true],
       ["readiness-probe-missing", "apps/web/deployment.yaml", true],
       ["image-tag-mutable", "apps/web/deployment.yaml", true],
+      ["capabilities-not-dropped", "apps/web/deployment.yaml", true],
+      ["read-only-root-filesystem-missing", "apps/web/deployment.yaml", false],
+      ["seccomp-profile-missing", "apps/web/deployment.yaml", true],
       ["liveness-probe-missing", "pod.yaml", false],
       ["readiness-probe-missing", "pod.yaml", false],
+      ["read-only-root-filesystem-missing", "pod.yaml", false],
     ]);
     expect(groupFixableFindings(scanned.findings, "directory").map((group) => [group.key, group.branch, group.findings.map((item) => item.rule)])).toEqual([
-      ["apps/web", `shipshape/apps-web-${hash8("apps/web")}`, ["liveness-probe-missing", "readiness-probe-missing", "image-tag-mutable"]],
+      [
+        "apps/web",
+        `shipshape/apps-web-${hash8("apps/web")}`,
+        ["network-policy-missing", "liveness-probe-missing", "readiness-probe-missing", "image-tag-mutable", "capabilities-not-dropped", "seccomp-profile-missing"],
+      ],
     ]);
   });
 });

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+import type { ArgoDeployment } from "../../src/argocd/applications.js";
 import { activeRules } from "../../src/config/resolve.js";
 import { DEFAULT_LIMITS, fixSettingsOf, type ConfigFile, type FixSettings, type GroupBy } from "../../src/config/types.js";
 import type { Changeset } from "../../src/fixes/changeset.js";
@@ -26,7 +27,7 @@ afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
-/** A small GitOps repository: a storefront with a web tier and a cleanup CronJob, an API, and a debug pod at the top. */
+/** A small GitOps repository: a storefront with a web tier and a cleanup CronJob, an API, and a debug pod at the top that already drops its capabilities. */
 const REPO: Record<string, string> = {
   "apps/storefront/deployment.yaml": `# Storefront web tier, owned by team-shop.
 apiVersion: apps/v1
@@ -103,6 +104,7 @@ spec:
       livenessProbe: {tcpSocket: {port: 8080}}
       readinessProbe: {tcpSocket: {port: 8080}}
       resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {memory: 32Mi}}
+      securityContext: {capabilities: {drop: [ALL]}}
 `,
 };
 
@@ -139,6 +141,13 @@ function only<T>(items: readonly T[]): T {
 }
 
 const groupOf = (repo: Repo, groupBy: GroupBy, key: string): FixGroup => only(repo.groups(groupBy).filter((group) => group.key === key));
+/** Compares a body with its golden file; SHIPSHAPE_UPDATE_GOLDENS=1 writes the body of this run instead: review the diff before committing. */
+function expectGolden(body: string, name: string): void {
+  const golden = join(GOLDEN, name);
+  if (process.env["SHIPSHAPE_UPDATE_GOLDENS"] === "1") writeFileSync(golden, `${body}\n`);
+  expect(body).toBe(readFileSync(golden, "utf8").replace(/\n$/, ""));
+}
+
 const tableRows = (body: string) => body.split("\n").filter((line) => line.startsWith("| [") || line.startsWith("| …"));
 
 describe("pullRequestText: the body", () => {
@@ -146,12 +155,12 @@ describe("pullRequestText: the body", () => {
 
   it("matches the golden body for a directory group with every kind of fix", () => {
     const text = repo.text(groupOf(repo, "directory", "apps/storefront"));
-    expect(text.body).toBe(readFileSync(join(GOLDEN, "pr-body-storefront.md"), "utf8").replace(/\n$/, ""));
+    expectGolden(text.body, "pr-body-storefront.md");
   });
 
   it("matches the golden body for a single-rule group that is not a draft", () => {
     const text = repo.text(groupOf(repo, "rule", "privilege-escalation-allowed"));
-    expect(text.body).toBe(readFileSync(join(GOLDEN, "pr-body-privilege-escalation.md"), "utf8").replace(/\n$/, ""));
+    expectGolden(text.body, "pr-body-privilege-escalation.md");
   });
 
   it("links every row to the file and line at the base commit, with resource and container", () => {
@@ -159,10 +168,13 @@ describe("pullRequestText: the body", () => {
     expect(tableRows(text.body)).toEqual([
       `| [apps/storefront/cleanup.yaml:14](https://github.com/acme/gitops/blob/${BASE_SHA}/apps/storefront/cleanup.yaml#L14) | CronJob shop/cart-cleanup | cleanup | Sets securityContext.runAsNonRoot to true on container "cleanup". |`,
     ]);
-    // Where the finding points: the container's securityContext when it has one.
+    // Where the finding points: the container's securityContext when it has one; a new file's row points at the workload it is for.
     const api = repo.text(groupOf(repo, "directory", "apps/api"));
     expect(tableRows(api.body)).toEqual([
+      `| [apps/api/deployment.yaml:1](https://github.com/acme/gitops/blob/${BASE_SHA}/apps/api/deployment.yaml#L1) | Deployment api | — | Adds apps/api/network-policies.yaml with NetworkPolicies for the namespace the manifests without metadata.namespace are applied to: "default-deny-ingress" (no pod accepts connections unless a policy below allows them). What else may need opening: egress stays open, because denying it would also need DNS (UDP and TCP port 53 to kube-system) and every service the applications call, which this repository does not show; connections from other namespaces, from monitoring scrapers such as Prometheus, and from admission webhooks are now refused unless a policy allows them. |`,
+      `| [apps/api/deployment.yaml:15](https://github.com/acme/gitops/blob/${BASE_SHA}/apps/api/deployment.yaml#L15) | Deployment api | api | Sets securityContext.capabilities.drop to \\[ALL\\] on container "api". |`,
       `| [apps/api/deployment.yaml:15](https://github.com/acme/gitops/blob/${BASE_SHA}/apps/api/deployment.yaml#L15) | Deployment api | api | Sets securityContext.allowPrivilegeEscalation to false on container "api". |`,
+      `| [apps/api/deployment.yaml:15](https://github.com/acme/gitops/blob/${BASE_SHA}/apps/api/deployment.yaml#L15) | Deployment api | api | Sets securityContext.seccompProfile.type to RuntimeDefault on container "api". |`,
     ]);
   });
 
@@ -189,13 +201,42 @@ describe("pullRequestText: the body", () => {
   it("lists each distinct risk once, with the rules it concerns", () => {
     const text = repo.text(groupOf(repo, "directory", "apps/storefront"));
     const risks = text.body.split("## Before merging\n\n")[1]?.split("\n\n## ")[0]?.split("\n") ?? [];
-    // In the order of the table: the CronJob's fixes come first.
+    // In the order of the table: the CronJob's fixes come first, the NetworkPolicy for its namespace (reported at its first workload) before them.
     expect(risks.map((line) => line.slice(0, line.indexOf(":")))).toEqual([
+      "- `network-policy-missing`",
+      "- `capabilities-not-dropped`",
       "- `memory-limit-missing`, `resource-requests-missing`",
       "- `privilege-escalation-allowed`",
       "- `run-as-non-root-missing`",
+      "- `seccomp-profile-missing`",
+      "- `pdb-missing`",
+      "- `topology-spread-missing`",
       "- `liveness-probe-missing`",
     ]);
+  });
+
+  it("names the Argo CD applications that sync the changed files, the files the fixes add included", () => {
+    const app = (name: string, folder: string): ArgoDeployment => ({
+      application: { kind: "Application", name, namespace: "argocd", destination: { name: "prod", namespace: "shop" }, sources: [], file: `argocd/${name}.yaml`, document: 0 },
+      folders: [folder],
+      valueFiles: [],
+    });
+    const group = groupOf(repo, "directory", "apps/storefront");
+    const changeset = repo.fix(group);
+    const body = pullRequestText({ group, changeset, rules: CATALOG, repository: REPOSITORY, baseSha: BASE_SHA, defaultBranch: "main", argoCd: [app("storefront", "apps/storefront"), app("api", "apps/api")] }).body;
+    expect(body).toContain(
+      [
+        "## Argo CD applications that sync this change",
+        "",
+        "Once this is merged, Argo CD deploys the changed files through 1 application:",
+        "",
+        "| Application | Defined in | Cluster | Namespace | Changed files it deploys |",
+        "| --- | --- | --- | --- | --- |",
+        "| storefront | argocd/storefront.yaml | prod | shop | apps/storefront/cleanup.yaml, apps/storefront/deployment.yaml, apps/storefront/shop-network-policies.yaml, apps/storefront/storefront-pdb.yaml |",
+        "",
+        "## Before merging",
+      ].join("\n"),
+    );
   });
 
   it("says so when no change carries a risk", () => {
@@ -270,24 +311,29 @@ describe("pullRequestText: titles", () => {
 
   it("names what the fix does for each rule group", () => {
     expect(repo.groups("rule").map((group) => [group.branch, repo.text(group).title])).toEqual([
+      ["shipshape/capabilities-not-dropped", "Disallow default Linux capabilities (capabilities-not-dropped)"],
       ["shipshape/liveness-probe-missing", "Add liveness probes (liveness-probe-missing)"],
       ["shipshape/memory-limit-missing", "Add memory limits (memory-limit-missing)"],
+      ["shipshape/network-policy-missing", "Add NetworkPolicies (network-policy-missing)"],
+      ["shipshape/pdb-missing", "Add PodDisruptionBudgets (pdb-missing)"],
       ["shipshape/privilege-escalation-allowed", "Disallow privilege escalation (privilege-escalation-allowed)"],
       ["shipshape/resource-requests-missing", "Add CPU or memory requests (resource-requests-missing)"],
       ["shipshape/run-as-non-root-missing", "Ensure containers do not run as root (run-as-non-root-missing)"],
+      ["shipshape/seccomp-profile-missing", "Add seccomp profiles (seccomp-profile-missing)"],
+      ["shipshape/topology-spread-missing", "Add topology spread constraints (topology-spread-missing)"],
     ]);
   });
 
   it("counts findings and names the folder for directory groups", () => {
     expect(repo.groups("directory").map((group) => [group.key, repo.text(group).title])).toEqual([
-      ["apps/api", "Shipshape: fix 1 finding in apps/api"],
-      ["apps/storefront", "Shipshape: fix 6 findings in apps/storefront"],
-      ["root", "Shipshape: fix 1 finding in the root folder"],
+      ["apps/api", "Shipshape: fix 4 findings in apps/api"],
+      ["apps/storefront", "Shipshape: fix 13 findings in apps/storefront"],
+      ["root", "Shipshape: fix 2 findings in the root folder"],
     ]);
   });
 
   it("counts every finding for the all group", () => {
-    expect(repo.groups("all").map((group) => [group.branch, repo.text(group).title])).toEqual([["shipshape/all", "Shipshape: fix 8 findings"]]);
+    expect(repo.groups("all").map((group) => [group.branch, repo.text(group).title])).toEqual([["shipshape/all", "Shipshape: fix 19 findings"]]);
   });
 
   it("derives an action from every catalog rule title, and falls back for titles it cannot read", () => {
@@ -363,12 +409,14 @@ describe("pullRequestText: titles", () => {
 
     const deep = "clusters/production/eu-west-1/namespaces/storefront/overlays/blue-green/canary";
     const files = { [`${deep}/deployment.yaml`]: REPO["apps/api/deployment.yaml"] as string };
-    const deepRepo = repository(files);
+    // The folder is the subject: these rules would add findings of their own to the API's one, and so to the count in the title.
+    const oneFinding: ConfigFile = { rules: { "capabilities-not-dropped": "off", "seccomp-profile-missing": "off", "network-policy-missing": "off" } };
+    const deepRepo = repository(files, oneFinding);
     const title = deepRepo.text(groupOf(deepRepo, "directory", deep)).title;
     expect(title).toBe("Shipshape: fix 1 finding in …/storefront/overlays/blue-green/canary");
     // A folder name with no "/" in the part that fits is cut where it must be.
     const oneLong = `apps/${"x".repeat(80)}`;
-    const longRepo = repository({ [`${oneLong}/deployment.yaml`]: REPO["apps/api/deployment.yaml"] as string });
+    const longRepo = repository({ [`${oneLong}/deployment.yaml`]: REPO["apps/api/deployment.yaml"] as string }, oneFinding);
     const cut = longRepo.text(groupOf(longRepo, "directory", oneLong)).title;
     expect(cut).toBe(`Shipshape: fix 1 finding in …${"x".repeat(43)}`);
     expect(cut).toHaveLength(72);
@@ -380,16 +428,21 @@ describe("pullRequestText: draft and labels", () => {
 
   it("is a draft exactly when a change could break a running workload", () => {
     expect(repo.groups("rule").map((group) => [group.key, repo.text(group).draft])).toEqual([
+      ["capabilities-not-dropped", true], // the application may need a capability it loses
       ["liveness-probe-missing", true], // a copied probe
       ["memory-limit-missing", true], // a limit can get the container OOMKilled
+      ["network-policy-missing", true], // a default deny refuses connections no policy allows
+      ["pdb-missing", false], // a new file that only slows down drains
       ["privilege-escalation-allowed", false],
       ["resource-requests-missing", false],
       ["run-as-non-root-missing", true], // the image may run as root
+      ["seccomp-profile-missing", false],
+      ["topology-spread-missing", false], // ScheduleAnyway: a preference, no pod stays Pending
     ]);
     expect(repo.groups("directory").map((group) => [group.key, repo.text(group).draft])).toEqual([
-      ["apps/api", false],
+      ["apps/api", true], // capabilities and a NetworkPolicy
       ["apps/storefront", true],
-      ["root", false],
+      ["root", false], // the debug pod already drops its capabilities
     ]);
   });
 
@@ -401,13 +454,19 @@ describe("pullRequestText: draft and labels", () => {
 
   it("labels pull requests shipshape plus the categories of the rules they fix, sorted", () => {
     expect(repo.groups("rule").map((group) => [group.key, repo.text(group).labels])).toEqual([
+      ["capabilities-not-dropped", ["shipshape", "security"]],
       ["liveness-probe-missing", ["shipshape", "reliability"]],
       ["memory-limit-missing", ["shipshape", "resources"]],
+      ["network-policy-missing", ["shipshape", "network"]],
+      ["pdb-missing", ["shipshape", "reliability"]],
       ["privilege-escalation-allowed", ["shipshape", "security"]],
       ["resource-requests-missing", ["shipshape", "resources"]],
       ["run-as-non-root-missing", ["shipshape", "security"]],
+      ["seccomp-profile-missing", ["shipshape", "security"]],
+      ["topology-spread-missing", ["shipshape", "reliability"]],
     ]);
-    expect(repo.text(groupOf(repo, "all", "all")).labels).toEqual(["shipshape", "reliability", "resources", "security"]);
+    expect(repo.text(groupOf(repo, "directory", "apps/api")).labels).toEqual(["shipshape", "network", "security"]);
+    expect(repo.text(groupOf(repo, "all", "all")).labels).toEqual(["shipshape", "network", "reliability", "resources", "security"]);
   });
 });
 
@@ -420,11 +479,22 @@ describe("metadata", () => {
     expect(readMetadata(text.body)).toEqual({
       version: 1,
       group: "apps/storefront",
-      rules: ["liveness-probe-missing", "memory-limit-missing", "privilege-escalation-allowed", "resource-requests-missing", "run-as-non-root-missing"],
+      rules: [
+        "capabilities-not-dropped",
+        "liveness-probe-missing",
+        "memory-limit-missing",
+        "network-policy-missing",
+        "pdb-missing",
+        "privilege-escalation-allowed",
+        "resource-requests-missing",
+        "run-as-non-root-missing",
+        "seccomp-profile-missing",
+        "topology-spread-missing",
+      ],
       fingerprints: group.findings.map((finding) => finding.fingerprint).sort(),
       baseSha: BASE_SHA,
     });
-    expect(group.findings).toHaveLength(6);
+    expect(group.findings).toHaveLength(13);
     expect(text.body.endsWith(" -->")).toBe(true);
     expect(text.body.split("\n").at(-1)).toMatch(new RegExp(`^<!-- ${METADATA_MARKER}:\\{"version":1,"group":"apps/storefront","rules":\\[`));
   });
@@ -498,10 +568,16 @@ spec:
   const text = repo.text(group);
 
   it("escapes pipes, backticks and markup in table cells, and encodes the link", () => {
+    const link = (line: number) => `[apps/we\\|rd\\\`--\\>/de\\|ploy\\*.yaml:${line}](https://github.com/acme/gitops/blob/${BASE_SHA}/apps/we%7Crd%60--%3E/de%7Cploy%2A.yaml#L${line})`;
+    const container = "a\\|b\\\`--\\>c";
     expect(tableRows(text.body)).toEqual([
-      `| [apps/we\\|rd\\\`--\\>/de\\|ploy\\*.yaml:9](https://github.com/acme/gitops/blob/${BASE_SHA}/apps/we%7Crd%60--%3E/de%7Cploy%2A.yaml#L9) | Deployment \\<!--/x\\|y | a\\|b\\\`--\\>c | Sets securityContext.allowPrivilegeEscalation to false on container "a\\|b\\\`--\\>c". |`,
+      // The NetworkPolicy goes to a new file named after the namespace, "<!--".
+      `| ${link(1)} | Deployment \\<!--/x\\|y | — | Adds apps/we\\|rd\\\`--\\>/\\<!---network-policies.yaml with NetworkPolicies for the namespace "\\<!--": "default-deny-ingress" (no pod accepts connections unless a policy below allows them). What else may need opening: egress stays open, because denying it would also need DNS (UDP and TCP port 53 to kube-system) and every service the applications call, which this repository does not show; connections from other namespaces, from monitoring scrapers such as Prometheus, and from admission webhooks are now refused unless a policy allows them. |`,
+      `| ${link(9)} | Deployment \\<!--/x\\|y | ${container} | Sets securityContext.capabilities.drop to \\[ALL\\] on container "${container}". |`,
+      `| ${link(9)} | Deployment \\<!--/x\\|y | ${container} | Sets securityContext.allowPrivilegeEscalation to false on container "${container}". |`,
+      `| ${link(9)} | Deployment \\<!--/x\\|y | ${container} | Sets securityContext.seccompProfile.type to RuntimeDefault on container "${container}". |`,
     ]);
-    expect(text.body).toContain("This pull request fixes 1 finding in apps/we\\|rd\\`--\\>/, in 1 file,");
+    expect(text.body).toContain("This pull request fixes 4 findings in apps/we\\|rd\\`--\\>/, in 2 files,");
   });
 
   it("keeps the metadata inside its comment: the only comment in the body is the metadata block", () => {
@@ -515,12 +591,13 @@ spec:
   });
 
   it("keeps a group name that looks like markup or a comment end intact through the metadata", () => {
-    const fingerprints = group.findings.map((finding) => finding.fingerprint);
+    const fingerprints = group.findings.map((finding) => finding.fingerprint).sort();
+    const rules = ["capabilities-not-dropped", "network-policy-missing", "privilege-escalation-allowed", "seccomp-profile-missing"];
     for (const key of ["--><script>alert(1)</script>", "a --!> b", "&amp; <!-- x", "\u2028\u2029"]) {
       const renamed: FixGroup = { ...group, key, groupBy: "all" };
       const body = repo.text(renamed).body;
       expect(body.indexOf("-->")).toBe(body.length - 3);
-      expect(readMetadata(body)).toEqual({ version: 1, group: key, rules: ["privilege-escalation-allowed"], fingerprints, baseSha: BASE_SHA });
+      expect(readMetadata(body)).toEqual({ version: 1, group: key, rules, fingerprints, baseSha: BASE_SHA });
     }
   });
 });

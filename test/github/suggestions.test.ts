@@ -17,7 +17,10 @@ const RULES = activeRules(loadRules(), {});
 const FIX = { rules: RULES, settings: DEFAULT_FIX_SETTINGS, limits: DEFAULT_LIMITS };
 const PATH = "apps/web/deployment.yaml";
 const BASE = readFileSync(join(import.meta.dirname, "..", "fixtures", "checks", "base", PATH), "utf8");
-/** The base deployment with a second container appended: it lacks a liveness probe, a memory limit and allowPrivilegeEscalation: false. */
+/**
+ * The base deployment with a second container appended: it lacks a liveness probe, a memory limit, allowPrivilegeEscalation: false,
+ * capabilities.drop: [ALL] and readOnlyRootFilesystem (which has no fix). The pod's seccompProfile covers it.
+ */
 const HEAD = `${BASE}        - name: proxy
           image: ghcr.io/acme/proxy:1.0.0@sha256:7bcd3f1e0a7f6b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c
           resources:
@@ -112,11 +115,18 @@ describe("suggestions on a pull request's changed lines", () => {
 
     const comments = suggestionComments({ workspace: head.workspace, findings: added, changed, fix: FIX });
 
-    expect(added.map((finding) => `${finding.line} ${finding.rule}`)).toEqual(["35 liveness-probe-missing", "35 privilege-escalation-allowed", "37 memory-limit-missing"]);
+    expect(added.map((finding) => `${finding.line} ${finding.rule}`)).toEqual([
+      "41 capabilities-not-dropped",
+      "41 liveness-probe-missing",
+      "41 privilege-escalation-allowed",
+      "41 read-only-root-filesystem-missing",
+      "43 memory-limit-missing",
+    ]);
+    // No fix applies to read-only-root-filesystem-missing: it gets no comment.
     expect(comments).toEqual([
       {
         path: PATH,
-        line: 40,
+        line: 46,
         side: "RIGHT",
         body: [
           'Sets resources.limits.memory to 128Mi (2× the memory request) on container "proxy".',
@@ -132,10 +142,12 @@ describe("suggestions on a pull request's changed lines", () => {
       },
       {
         path: PATH,
-        line: 47,
+        line: 53,
         side: "RIGHT",
         body: [
-          'Adds a livenessProbe to container "proxy" that checks what its readinessProbe already checks. Sets securityContext.allowPrivilegeEscalation to false on container "proxy".',
+          'Sets securityContext.capabilities.drop to [ALL] on container "proxy". Adds a livenessProbe to container "proxy" that checks what its readinessProbe already checks. Sets securityContext.allowPrivilegeEscalation to false on container "proxy".',
+          "",
+          "**Before merging:** The container loses every Linux capability it does not add back. An application that binds a port below 1024 (NET_BIND_SERVICE), sends ping or raw packets (NET_RAW), changes file ownership (CHOWN) or switches users (SETUID, SETGID) will fail until that capability is listed under capabilities.add. Check what the container needs before merging.",
           "",
           "**Before merging:** Kubernetes restarts the container after three failed checks in a row. If the application needs more than about 30 seconds to start listening, add initialDelaySeconds or a startupProbe before merging.",
           "",
@@ -149,6 +161,9 @@ describe("suggestions on a pull request's changed lines", () => {
           "              port: admin",
           "          securityContext:",
           "            allowPrivilegeEscalation: false",
+          "            capabilities:",
+          "              drop:",
+          "                - ALL",
           "```",
         ].join("\n"),
       },
@@ -158,13 +173,14 @@ describe("suggestions on a pull request's changed lines", () => {
   it("leaves out a fix that would go outside the hunks GitHub shows", () => {
     const { head, added } = newFindings(BASE, HEAD);
     // Only the container's first lines changed: its fixes go further down, where no comment can be placed.
-    const changed = new Map<string, ChangedLines>([[PATH, { hunks: [{ start: 32, end: 38 }], added: new Set([35, 36, 37]) }]]);
+    const changed = new Map<string, ChangedLines>([[PATH, { hunks: [{ start: 38, end: 44 }], added: new Set([41, 42, 43]) }]]);
+    expect(added.every((finding) => changed.get(PATH)?.added.has(finding.line))).toBe(true);
     expect(suggestionComments({ workspace: head.workspace, findings: added, changed, fix: FIX })).toEqual([]);
   });
 
   it("suggests nothing for findings on lines the pull request did not change, or in files it did not touch", () => {
     const { head, added } = newFindings(BASE, HEAD);
-    const unchanged = new Map<string, ChangedLines>([[PATH, { hunks: [{ start: 1, end: 47 }], added: new Set([1, 2]) }]]);
+    const unchanged = new Map<string, ChangedLines>([[PATH, { hunks: [{ start: 1, end: HEAD.split("\n").length }], added: new Set([1, 2]) }]]);
     expect(suggestionComments({ workspace: head.workspace, findings: added, changed: unchanged, fix: FIX })).toEqual([]);
     expect(suggestionComments({ workspace: head.workspace, findings: added, changed: new Map(), fix: FIX })).toEqual([]);
   });
