@@ -38,7 +38,7 @@ export const networkPolicyMissing: WorkspaceCheck = {
     for (const [namespace, found] of workloads) {
       const first = found[0] as Resource;
       const others = found.length > 1 ? ` and ${found.length - 1} more workload${found.length > 2 ? "s" : ""}` : "";
-      const subject = namespace === NO_NAMESPACE ? "objects without metadata.namespace" : `namespace "${namespace}"`;
+      const subject = namespace === NO_NAMESPACE ? "the namespace of the objects without metadata.namespace" : `namespace "${namespace}"`;
       hits.push({
         file: first.file,
         offset: first.node.offset,

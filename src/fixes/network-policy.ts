@@ -21,7 +21,7 @@ interface NetworkPolicyTexts {
   listed: string;
   openQuestions: string;
   risk: string;
-  words: { namespace: string; noNamespace: string; riskNoNamespace: string };
+  words: { namespace: string; noNamespace: string };
   reasons: { noObject: string; exists: string; nameTaken: string };
   /** What `egress: restrict` adds, and the texts it says instead. */
   restrict: {
@@ -169,7 +169,8 @@ export const networkPolicyFix: NewFileFix = {
         files: [{ path, text: documents.map((document) => stringify(document, { aliasDuplicateObjects: false })).join("---\n") }],
         listIn,
         explanation,
-        risk: fillText(restrict ? texts.restrict.risk : texts.risk, { namespace: namespace ?? texts.words.riskNoNamespace }).trim(),
+        // The same for every namespace: the CLI's summary and a pull request list each distinct risk once.
+        risk: (restrict ? texts.restrict.risk : texts.risk).trim(),
         risky: true,
       },
     };

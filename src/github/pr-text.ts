@@ -283,7 +283,7 @@ function riskNotes(applied: readonly AppliedFix[]): string {
           .sort(compareText)
           .map((rule) => `\`${escapeCode(rule)}\``)
           .join(", "),
-        risk,
+        risk: escapeMarkup(risk),
       }),
     )
     .join("\n");
@@ -306,6 +306,11 @@ function encodeUrlPart(part: string): string {
 /** Text for a table cell: one line, and Markdown and HTML characters shown as themselves (a `|` cannot end the cell). */
 export function escapeCell(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, " ").replace(/[\\`*_[\]|<>&~]/g, (char) => `\\${char}`);
+}
+
+/** A risk note's text on its own line: object names in it (a ClusterIssuer's) must not open HTML (`<!--`) or break the line. */
+function escapeMarkup(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, " ").replace(/[<>&]/g, (char) => `\\${char}`);
 }
 
 /** Text inside a `code span`: a backtick would end it. */

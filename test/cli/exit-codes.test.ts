@@ -120,7 +120,7 @@ describe("exit code 2: the command is wrong, nothing is scanned", () => {
     );
   });
 
-  // BUG: src/config/load.ts mostSpecific() drops every error whose instancePath is a prefix of another's;
+  // Guards a fixed bug: src/config/load.ts mostSpecific() drops every error whose instancePath is a prefix of another's;
   // a top-level error (instancePath "") is therefore hidden as soon as any other key is also wrong.
   it("an unknown top-level key is reported next to a bad rule setting", () => {
     const { dir, cleanup } = tempDir();

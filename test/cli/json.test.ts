@@ -27,7 +27,7 @@ const REPO_FINDINGS: JsonFinding[] = [
     file: "apps/web/deployment.yaml",
     line: 1,
     column: 1,
-    message: 'objects without metadata.namespace (Deployment "web") has no NetworkPolicy: its pods accept traffic from every pod in the cluster',
+    message: 'the namespace of the objects without metadata.namespace (Deployment "web") has no NetworkPolicy: its pods accept traffic from every pod in the cluster',
     resource: WEB,
     fixable: true,
   },
@@ -304,11 +304,10 @@ describe("scan --format json", () => {
     expect(report.summary.files).toBe(6);
   });
 
-  // BUG: src/helm/values-findings.ts judgeContainer() keeps a finding on a chart container only when it can name the field
-  // it is about: from the rule's fix plan, or fieldOfRule(), which knows only `fields` params, run-as-non-root and
-  // privilege-escalation. Container rules with no fix (read-only-root-filesystem-missing, privileged-container) are
-  // therefore dropped silently when the securityContext comes from values. (The repo fixture's values.yaml sets
-  // readOnlyRootFilesystem: true so that the exact reports above do not depend on this.)
+  // Guards a fixed bug: a chart container's finding was kept only when the rule's fix or its `fields` named the field
+  // it is about, so container rules with no fix (read-only-root-filesystem-missing, privileged-container) were dropped
+  // when the securityContext came from values. (The repo fixture's values.yaml sets readOnlyRootFilesystem: true, so
+  // the exact reports above do not depend on this.)
   it("judges every container rule on a chart container whose securityContext comes from values", () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
@@ -350,7 +349,7 @@ describe("scan --output", () => {
     }
   });
 
-  // BUG: an unwritable --output crashes with a stack trace and exit code 1, which CI reads as "findings".
+  // Guards a fixed bug: an unwritable --output crashes with a stack trace and exit code 1, which CI reads as "findings".
   it("exits 2 with a one-line message when the output file cannot be written", () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);

@@ -180,7 +180,7 @@ describe("scan --format sarif", () => {
     }
   });
 
-  // BUG: src/report/sarif.ts tags a rule of category "security" ["shipshape", "security", "security"];
+  // Guards a fixed bug: src/report/sarif.ts tags a rule of category "security" ["shipshape", "security", "security"];
   // SARIF 2.1.0 (§3.8.2, schema `uniqueItems: true`) requires tags to be unique.
   it("gives each rule distinct tags", () => {
     const rules = allRulesOn();
@@ -317,7 +317,7 @@ describe("SARIF artifact URIs", () => {
     expect(uris).toEqual(Array.from({ length: 7 }, () => "my%20apps/worker%20v2.yaml"));
   });
 
-  // BUG: src/report/sarif.ts uses encodeURI, which leaves `#` and `?` as is: "web#2.yaml" reads as path "web" + fragment "2.yaml".
+  // Guards a fixed bug: src/report/sarif.ts uses encodeURI, which leaves `#` and `?` as is: "web#2.yaml" reads as path "web" + fragment "2.yaml".
   it("percent-encodes `#` and `?` in file names", () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);

@@ -9,7 +9,7 @@ const REPO_TEXT = [
   "  7:3    high      parse-error                        YAML syntax error: deficient indentation",
   "",
   "apps/web/deployment.yaml",
-  '  1:1    medium    network-policy-missing             objects without metadata.namespace (Deployment "web") has no NetworkPolicy: its pods accept traffic from every pod in the cluster  (Deployment web)',
+  '  1:1    medium    network-policy-missing             the namespace of the objects without metadata.namespace (Deployment "web") has no NetworkPolicy: its pods accept traffic from every pod in the cluster  (Deployment web)',
   '  4:9    medium    pdb-missing                        Deployment "web" runs 2 replicas and no PodDisruptionBudget selects its pods: a node drain or cluster upgrade may evict them all at once  (Deployment web)',
   '  14:5   low       topology-spread-missing            Deployment "web" runs 2 replicas with no topologySpreadConstraints or podAntiAffinity: the scheduler may place them all on one node  (Deployment web)',
   '  18:11  medium    liveness-probe-missing             container "app" has no livenessProbe  (Deployment web)',

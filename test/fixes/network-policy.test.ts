@@ -151,7 +151,7 @@ describe("network-policy: NetworkPolicies for a namespace without one", () => {
       [
         'Adds apps/shop/shop-network-policies.yaml with NetworkPolicies for the namespace "shop": "default-deny-ingress" (no pod accepts connections unless a policy below allows them), "allow-web" (pods of the Service "web" accept connections from pods of the same namespace and from the ingress controller\'s namespace "ingress-nginx" (the fix parameter ingressNamespace) on http/TCP, 9090/TCP, 7000/TCP). Lists it in apps/shop/kustomization.yaml\'s resources. ' +
           OPEN_QUESTIONS,
-        "Pods in shop refuse connections that no policy allows once this is applied: check what calls them (other namespaces, Prometheus, health checks from outside the cluster) before merging.",
+        "Pods in the namespaces these policies cover refuse connections that no policy allows once they are applied: check what calls them (other namespaces, Prometheus, health checks from outside the cluster) before merging.",
         true,
       ],
     ]);
@@ -248,8 +248,8 @@ const DNS_TEXT =
 const RESTRICTED_OPEN_QUESTIONS =
   "What else may need opening: egress is denied as well, so connections to anything outside the namespace (databases, caches, message brokers, APIs in other namespaces, the Kubernetes API server, external services) are now refused unless a policy allows them; clusters whose DNS is elsewhere, such as NodeLocal DNSCache (which answers on a link-local address of each node, 169.254.20.10, that no pod selector matches) or a DNS server outside kube-system, need the DNS policy adjusted (the fix parameters dnsNamespace and dnsPodLabels, or an ipBlock); connections from other namespaces, from monitoring scrapers such as Prometheus, and from admission webhooks are now refused unless a policy allows them.";
 
-const RESTRICTED_RISK = (namespace: string) =>
-  `Pods in ${namespace} refuse connections that no policy allows, and open none but to DNS and the namespace's own Services, once this is applied: check what calls them (other namespaces, Prometheus, health checks from outside the cluster) and what they call (databases, APIs, the Kubernetes API server, external services) before merging.`;
+const RESTRICTED_RISK =
+  "Pods in the namespaces these policies cover refuse connections that no policy allows, and open none but to DNS and their namespace's own Services, once they are applied: check what calls them (other namespaces, Prometheus, health checks from outside the cluster) and what they call (databases, APIs, the Kubernetes API server, external services) before merging.";
 
 const CRONJOB = `apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\n  namespace: jobs\nspec:\n  schedule: '0 1 * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: job\n              image: busybox:1\n`;
 
@@ -282,7 +282,7 @@ describe("network-policy with egress: restrict", () => {
           `${DENY_EGRESS_TEXT}, ${DNS_TEXT}, ` +
           '"allow-same-namespace-egress" (every pod may connect to the pods of the namespace\'s Services, so that the policies above keep working inside it: "web" on http/TCP, 9090/TCP, 7000/TCP). Lists it in apps/shop/kustomization.yaml\'s resources. ' +
           RESTRICTED_OPEN_QUESTIONS,
-        RESTRICTED_RISK("shop"),
+        RESTRICTED_RISK,
         true,
       ],
     ]);
@@ -307,7 +307,7 @@ describe("network-policy with egress: restrict", () => {
     expect(changeset.applied.map((applied) => [applied.explanation, applied.risk])).toEqual([
       [
         `Adds jobs/jobs-network-policies.yaml with NetworkPolicies for the namespace "jobs": "default-deny-ingress" (no pod accepts connections unless a policy below allows them), ${DENY_EGRESS_TEXT}, ${DNS_TEXT}. ${RESTRICTED_OPEN_QUESTIONS}`,
-        RESTRICTED_RISK("jobs"),
+        RESTRICTED_RISK,
       ],
     ]);
     expect(restricted({ "jobs/nightly.yaml": CRONJOB, ...after }).scanned.findings).toEqual([]);

@@ -514,7 +514,7 @@ resources:
     });
   });
 
-  // BUG: the defaults are written even when they exceed the container's own limits, which the
+  // Guards a fixed bug: the defaults are written even when they exceed the container's own limits, which the
   // API server rejects ("must be less than or equal to cpu limit" / "... memory limit").
   it("never writes a request above the limit the container already has", () => {
     const text = pod(`image: example/app:1.0
@@ -587,7 +587,7 @@ securityContext:
     expect(plan(text, NON_ROOT).ok).toBe(true);
   });
 
-  // BUG: an empty `runAsUser:` on the container does not override the pod's runAsUser: 0 (the check
+  // Guards a fixed bug: an empty `runAsUser:` on the container does not override the pod's runAsUser: 0 (the check
   // reads it as unset and reports "sets runAsUser: 0"), yet the fix treats it as overriding: it plans
   // runAsNonRoot: true, which leaves the finding in place, so the engine drops it after the scan said fixable.
   it("an empty runAsUser on the container does not hide the pod's runAsUser: 0", () => {

@@ -17,7 +17,7 @@ describe("network-policy-missing", () => {
     );
     expect(seen).toEqual([
       ["apps/a.yaml", 1, MESSAGE('namespace "shop"', 'Deployment "web" and 2 more workloads'), true, undefined],
-      ["apps/b.yaml", 1, MESSAGE("objects without metadata.namespace", 'Deployment "worker"'), true, undefined],
+      ["apps/b.yaml", 1, MESSAGE("the namespace of the objects without metadata.namespace", 'Deployment "worker"'), true, undefined],
     ]);
     // Each namespace gets its own policies file (test/fixes/network-policy.test.ts has their bytes).
     expect(changeset.files.map((file) => file.path)).toEqual(["apps/shop-network-policies.yaml", "apps/network-policies.yaml"]);
