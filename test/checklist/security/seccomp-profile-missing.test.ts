@@ -151,4 +151,13 @@ spec:
       ),
     });
   });
+
+  it("does not fix a privileged container, which runs unconfined whatever profile it names", () => {
+    const text = deployment("web", "      containers:\n        - name: agent\n          image: agent:1\n          securityContext:\n            privileged: true\n");
+    const { found, changeset } = run({ "web.yaml": text }, RULE);
+    const reason =
+      'container "agent" is privileged, so it runs without seccomp whatever profile it names; Shipshape does not take privileges away that may be needed, decide by hand';
+    expect(found).toEqual([["web.yaml", 11, MISSING("agent"), false, reason]]);
+    expect(changeset.files).toEqual([]);
+  });
 });
