@@ -33,8 +33,6 @@ export interface FileChange {
   after: string;
   /** Ids of the fixes this change holds. */
   fixes: string[];
-  /** What a scan of the new text finds. */
-  findingsAfter: Finding[];
 }
 
 /** What fixing produced: new file contents, which fixes each holds, and what could not be fixed and why. */

@@ -98,7 +98,7 @@ export function fixFindings(workspace: ParsedWorkspace, findings: readonly Findi
       changeset.skipped.push(after ? { ...skip, findingAfter: after } : skip);
     }
     if (state.text !== original.text) {
-      const change: FileChange = { path, before: original.text, after: state.text, fixes: fixIds, findingsAfter: state.findings };
+      const change: FileChange = { path, before: original.text, after: state.text, fixes: fixIds };
       changeset.files.push(change);
     }
   }

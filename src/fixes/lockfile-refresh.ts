@@ -51,7 +51,7 @@ export function fixLockfiles(workspace: ParsedWorkspace, findings: readonly Find
     if (fixable.length === 0) continue;
     const written = newLockOf(workspace, path, options);
     const verdict = "reason" in written ? written : verifyLock(workspace, path, written, fixable, options);
-    if ("reason" in verdict) {
+    if (verdict !== undefined) {
       for (const finding of fixable) skip(finding, "text" in written ? `the fix was dropped: ${verdict.reason}` : verdict.reason);
       continue;
     }
@@ -72,7 +72,6 @@ export function fixLockfiles(workspace: ParsedWorkspace, findings: readonly Find
       after: (written as Exclude<NewLock, { reason: string }>).text,
       ...(original ? {} : { created: true as const }),
       fixes: applied.map((fix) => fix.id),
-      findingsAfter: verdict.findingsAfter,
     });
   }
   changeset.skipped.sort((a, b) => compareFindings(a.finding, b.finding));
@@ -110,7 +109,7 @@ function verifyLock(
   written: Exclude<NewLock, { reason: string }>,
   fixed: readonly Finding[],
   options: LockfileFixOptions,
-): { findingsAfter: Finding[] } | { reason: string } {
+): { reason: string } | undefined {
   const role = baseName(path) === "package-lock.json" ? "lockfile" : "helm-lock";
   const reparsed = parseWorkspace([{ path, role, size: written.text.length, text: written.text }], options.limits).files[0] as ParsedFile;
   const problem = reparsed.problems[0]?.message ?? (role === "lockfile" ? jsonProblem(written.text) : undefined);
@@ -129,7 +128,7 @@ function verifyLock(
   const known = new Set(beforeFindings.map((finding) => finding.fingerprint));
   const introduced = afterFindings.find((finding) => !known.has(finding.fingerprint));
   if (introduced) return { reason: `the rewrite would add a finding: ${introduced.rule}: ${introduced.message}` };
-  return { findingsAfter: afterFindings.filter((finding) => finding.file === path) };
+  return undefined;
 }
 
 /** The files a lock's rules read: its folder and below, and every chart (a `file://` dependency may be anywhere). */

@@ -75,7 +75,6 @@ export function fixWithNewFiles(workspace: ParsedWorkspace, findings: readonly F
         after: file.text,
         ...(original ? {} : { created: true as const }),
         fixes: [...(before?.fixes ?? []), id],
-        findingsAfter: [],
       });
     }
     current = next;

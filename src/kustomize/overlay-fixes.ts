@@ -140,7 +140,7 @@ function writeOverlay(scanned: ScanResult, entry: string, patches: readonly Patc
   }
   const header = "# Written by Shipshape: fixes for what this overlay deploys, as strategic-merge patches.\n";
   const text = header + objects.map((object) => stringify(object)).join("---\n");
-  const patchFile = { path: patchPath, before: existing?.text ?? "", after: text, ...(existing ? {} : { created: true as const }), findingsAfter: [] };
+  const patchFile = { path: patchPath, before: existing?.text ?? "", after: text, ...(existing ? {} : { created: true as const }) };
   const patchesNode = get(kustomization.documents[0]?.root, "patches");
   const listed = seqItems(patchesNode).some((item) => getText(item, "path") === OVERLAY_PATCH_FILE);
   const edited = listed
@@ -149,7 +149,7 @@ function writeOverlay(scanned: ScanResult, entry: string, patches: readonly Patc
       ? appendToSequence(kustomization.text, 0, ["patches"], { path: OVERLAY_PATCH_FILE })
       : setIn(kustomization.text, 0, ["patches"], [{ path: OVERLAY_PATCH_FILE }]);
   if (!edited.ok) return { reason: `${kustomization.path}: ${edited.reason}` };
-  return { patchFile, kustomization: { path: kustomization.path, before: kustomization.text, after: edited.text, findingsAfter: [] } };
+  return { patchFile, kustomization: { path: kustomization.path, before: kustomization.text, after: edited.text } };
 }
 
 /** Builds the overlay again with the new files: the fixed findings must be gone from what it deploys, and nothing new appear. */

@@ -115,7 +115,7 @@ describe("the pull request section on Argo CD applications", () => {
     "other/readme.yaml": "a: 1\n",
   };
   const deployments = deployedBy(scan(files).workspace, { repositoryUrls: ["https://github.com/acme/gitops"] });
-  const changed = (...paths: string[]): Pick<Changeset, "files"> => ({ files: paths.map((path) => ({ path, before: "", after: "", fixes: [], findingsAfter: [] })) });
+  const changed = (...paths: string[]): Pick<Changeset, "files"> => ({ files: paths.map((path) => ({ path, before: "", after: "", fixes: [] })) });
 
   it("lists each application that deploys a changed file, with its cluster, namespace and files", () => {
     expect(argoCdSection(deployments, changed("web/deployment.yaml", "values/shop.yaml", "apps/web.yaml"))).toBe(

@@ -426,7 +426,7 @@ const RISK = {
   runAsNonRoot:
     "  run-as-non-root-missing: The kubelet refuses to start the container if its image runs as root (UID 0). Check that the image sets a non-root USER, or add a runAsUser, before merging.",
   networkPolicy:
-    "  network-policy-missing: Pods in shop refuse connections that no policy allows once this is applied: check what calls them (other namespaces, Prometheus, health checks from outside the cluster) before merging.",
+    "  network-policy-missing: Pods in the namespaces these policies cover refuse connections that no policy allows once they are applied: check what calls them (other namespaces, Prometheus, health checks from outside the cluster) before merging.",
   pdb: "  pdb-missing: A drain now waits while a pod of this workload is not ready: with a single ready pod left, the drain blocks until another one is ready, which is the point. Check that the workload runs more than one replica in every environment.",
 };
 
@@ -673,11 +673,7 @@ describe("scan --fix --dry-run", () => {
 });
 
 describe("scan --fix", () => {
-  // BUG (report after --fix, see findingsAfter in src/cli/scan-command.ts): the report is built from the scan before the
-  // fixes, with each edited file rescanned alone; the files the fixes create are left out. So it counts 4 files and
-  // 4 resources (a scan of the result: 6 and 7), and redis.yaml and cleanup.yaml, rescanned without the new
-  // shop-network-policies.yaml, each get a network-policy-missing ("namespace "shop" has no NetworkPolicy", fixable: true)
-  // that no scan of the written files finds. The assertion on stdout fails until then.
+  // The report after --fix is a new scan of the written files, the ones the fixes create included.
   it("writes each fixed file byte for byte, creates the new ones, leaves the clean one alone, keeps permissions; reports what remains", () => {
     const dir = fixableRepo();
     chmodSync(join(dir, "apps/api/deployment.yaml"), 0o640);
@@ -708,7 +704,6 @@ describe("scan --fix", () => {
     expect(JSON.parse(result.stdout)).toEqual({ version: 1, findings: REMAINING, summary: REMAINING_SUMMARY });
   });
 
-  // BUG: fails for the reason above (the report after --fix leaves out the created files).
   it("the report after --fix is what a new scan of the fixed files says", () => {
     const dir = fixableRepo();
     const fixed = runCli(["scan", dir, "--fix", "--offline", "--format", "json"]);
@@ -717,7 +712,6 @@ describe("scan --fix", () => {
     expect(rescan.status).toBe(fixed.status);
   });
 
-  // BUG: fails for the reason above: the text report lists two network-policy-missing findings no scan finds, and "4 files scanned, 4 resources".
   it("prints the remaining findings as text by default", () => {
     const dir = fixableRepo();
     const result = runCli(["scan", dir, "--fix", "--offline"]);
@@ -750,7 +744,7 @@ describe("scan --fix", () => {
     expect(result.stderr.split("\n").filter((line) => line.startsWith("  apps/api/deployment.yaml:"))).toEqual(notFixed("47:11", "48:18").slice(1));
   });
 
-  // BUG: the last assertion fails for the reason above: the second run reports what a scan finds, the first does not.
+  // Both runs report what a new scan of the written files finds, so their reports are the same.
   it("a second --fix writes nothing and says so", () => {
     const dir = fixableRepo();
     const first = runCli(["scan", dir, "--fix", "--offline", "--format", "json"]);
@@ -846,7 +840,7 @@ spec:
     expect(snapshot(dir)).toEqual(before);
   });
 
-  // BUG (inconsistency): the scan marks a finding fixable when a fix can be planned, even where the
+  // Guards a fixed bug: the scan marked a finding fixable when a fix could be planned, even where the
   // editor will refuse it (a securityContext shared through a YAML anchor). `--fix` then fixes nothing
   // and its report still says `fixable: true` and counts it in summary.fixable.
   it("after --fix, no remaining finding claims to be fixable", () => {

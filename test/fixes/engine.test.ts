@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { activeRules } from "../../src/config/resolve.js";
-import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS, fixSettingsOf, type ConfigFile } from "../../src/config/types.js";
+import { activeRules, type ActiveRule } from "../../src/config/resolve.js";
+import { DEFAULT_FIX_SETTINGS, DEFAULT_LIMITS, fixSettingsOf, type ConfigFile, type FixSettings } from "../../src/config/types.js";
 import type { Changeset } from "../../src/fixes/changeset.js";
 import { fixFindings } from "../../src/fixes/engine.js";
 import { analyseFile, type FileState } from "../../src/fixes/file-state.js";
@@ -30,8 +30,8 @@ interface FixRun {
   after: Record<string, string>;
 }
 
-/** Writes the files to a fresh folder, scans it as `shipshape scan` does, and fixes what was found. */
-function fixFiles(files: Record<string, string>, config: ConfigFile = {}, only: readonly string[] = []): FixRun {
+/** Writes the files to a fresh folder and scans it as `shipshape scan` does. */
+function scanWritten(files: Record<string, string>, config: ConfigFile = {}, only: readonly string[] = []): { scanned: ScanResult; rules: ActiveRule[]; settings: FixSettings } {
   const root = mkdtempSync(join(tmpdir(), "shipshape-fixes-"));
   roots.push(root);
   for (const [path, text] of Object.entries(files)) {
@@ -40,7 +40,12 @@ function fixFiles(files: Record<string, string>, config: ConfigFile = {}, only: 
   }
   const rules = activeRules(CATALOG, config, only);
   const settings = fixSettingsOf(config);
-  const scanned = scanDirectory({ root, rules, fixSettings: settings });
+  return { scanned: scanDirectory({ root, rules, fixSettings: settings }), rules, settings };
+}
+
+/** Writes the files to a fresh folder, scans it as `shipshape scan` does, and fixes what was found. */
+function fixFiles(files: Record<string, string>, config: ConfigFile = {}, only: readonly string[] = []): FixRun {
+  const { scanned, rules, settings } = scanWritten(files, config, only);
   const changeset = fixFindings(scanned.workspace, scanned.findings, { rules, settings, limits: DEFAULT_LIMITS });
   return { files, scanned, changeset, after: Object.fromEntries(changeset.files.map((file) => [file.path, file.after])) };
 }
@@ -48,6 +53,11 @@ function fixFiles(files: Record<string, string>, config: ConfigFile = {}, only: 
 /** Fixes the workspace again as the run left it (its fixed files and the ones it left alone), with the same config and rules. */
 function refix(run: FixRun, config: ConfigFile = {}, only: readonly string[] = []): FixRun {
   return fixFiles({ ...run.files, ...run.after }, config, only);
+}
+
+/** What a new scan finds in the workspace as the run left it (its fixed files and the ones it left alone), with the same config and rules. */
+function rescan(run: FixRun, config: ConfigFile = {}, only: readonly string[] = []): Finding[] {
+  return scanWritten({ ...run.files, ...run.after }, config, only).scanned.findings;
 }
 
 const applied = (changeset: Changeset): [string, string, string][] => changeset.applied.map((fix) => [fix.rule, fix.file, fix.explanation]);
@@ -166,7 +176,7 @@ spec:
     expect(run.changeset.skipped).toEqual([]);
   });
 
-  it("records each file once, with the ids of its fixes, its old text and what a scan of the new text finds", () => {
+  it("records each file once, with the ids of its fixes and its old text, and a new scan of the fixed workspace finds nothing", () => {
     const run = fixFiles(FILES, CONFIG);
     const [file] = run.changeset.files;
     expect(run.changeset.files).toHaveLength(1);
@@ -180,11 +190,9 @@ spec:
     expect(run.changeset.applied[2]?.risk).toBe(
       "Requests decide where the pod is scheduled, and a container that uses more memory than its limit is killed (OOMKilled). The values written are starting points from .shipshape.yml (fixes.resources), not measurements: compare them with the container's real usage before merging.",
     );
-    // A scan of the fixed workspace finds nothing (see the idempotence test below).
-    // BUG: findingsAfter comes from a rescan of apps/orders.yaml on its own, where the workspace rules cannot see
-    // apps/orders-guards.yaml: it holds pdb-missing and network-policy-missing, which the scan did not find, and
-    // `shipshape scan --fix` then reports both after fixing (a plain rescan of the fixed folder reports none).
-    expect(file?.findingsAfter).toEqual([]);
+    // A scan of the fixed workspace finds nothing (see the idempotence test below): the workspace rules see the
+    // PodDisruptionBudget and NetworkPolicy in apps/orders-guards.yaml, which the fixes left alone.
+    expect(rescan(run, CONFIG)).toEqual([]);
   });
 
   it("gives the same fix the same id on another run", () => {
@@ -279,9 +287,8 @@ spec:
   // shop.yaml is a Deployment on its own: its replica count and NetworkPolicy are not what these skips are about.
   const SHOP_CONFIG: ConfigFile = { rules: { "replicas-too-low": "off", "network-policy-missing": "off" } };
 
-  // BUG: seccomp-profile-missing is fixed on the privileged "worker" too. A privileged container runs Unconfined whatever
-  // seccompProfile it sets (Kubernetes: "Privileged containers always run as Unconfined"), so the edit changes nothing
-  // but silences the finding. Like capabilities-not-dropped, it should be left to people, with the privilege as reason.
+  // A privileged container runs Unconfined whatever seccompProfile it sets ("Privileged containers always run as
+  // Unconfined"): like capabilities-not-dropped, its seccomp finding is left to people, with the privilege as reason.
   it("skips a probe for a container with no port and no probe, a privileged container, an unreadable request; fixes the rest", () => {
     const run = fixFiles({ "shop.yaml": SHOP }, SHOP_CONFIG);
     expect(run.after["shop.yaml"]).toBe(`apiVersion: apps/v1
@@ -351,7 +358,7 @@ spec:
       ["privilege-escalation-allowed", "shop.yaml", "worker", 'container "worker" is privileged; Shipshape does not take privileges away that may be needed, decide by hand'],
     ]);
     // What was skipped stays a finding; the pin stays fixable (with a digest it could be written).
-    expect(run.changeset.files[0]?.findingsAfter.map((finding) => [finding.rule, finding.container, finding.fixable])).toEqual([
+    expect(rescan(run, SHOP_CONFIG).map((finding) => [finding.rule, finding.container, finding.fixable])).toEqual([
       ["liveness-probe-missing", "worker", false],
       ["readiness-probe-missing", "worker", false],
       ["image-tag-mutable", "worker", true],
@@ -369,7 +376,7 @@ spec:
     const pin = run.changeset.skipped.find((skip) => skip.rule === "image-tag-mutable");
     const rest = run.changeset.skipped.filter((skip) => skip !== pin);
     expect([pin?.finding.fixable, pin?.finding.notFixableReason, pin?.reason]).toEqual([true, undefined, "the digest was not looked up"]);
-    // The seccomp profile of the privileged worker: see the BUG above.
+    // The seccomp profile of the privileged worker: see above.
     expect(rest.map((skip) => skip.rule)).toEqual([
       "liveness-probe-missing",
       "readiness-probe-missing",
@@ -477,7 +484,7 @@ spec:
     expect(run.changeset.skipped.map((skip) => skip.finding.container)).toEqual(["main", "helper"]);
   });
 
-  // BUG: the scan numbers the fingerprints of an object written twice in one file (…, then …#1).
+  // Guards a fixed bug: the scan numbers the fingerprints of an object written twice in one file (…, then …#1).
   // Once the first copy is fixed, the second copy's finding takes over the first fingerprint, so
   // the first fix "still has the finding" and is dropped; only the second copy is fixed, and a
   // second --fix run changes the file again.
@@ -499,7 +506,7 @@ spec:
     expect(run.after["twins.yaml"]).toBe(`${fixed}---\n${fixed}`);
   });
 
-  // BUG: the editor writes the string "yes" unquoted; the scan (like Kubernetes' YAML 1.1 reader)
+  // Guards a fixed bug: the editor wrote the string "yes" unquoted; the scan (like Kubernetes' YAML 1.1 reader)
   // reads `yes` as the boolean true, so verification drops a correct fix instead of it being quoted.
   it("copies a probe whose command has a YAML 1.1 boolean word as a string", () => {
     const text = `apiVersion: v1
@@ -620,7 +627,7 @@ data:
     expect(run.changeset.skipped).toEqual([]);
     // One line was added above the broken document: its error moves from line 17 to 18.
     expect(run.scanned.findings.filter((finding) => finding.rule === "parse-error").map((finding) => finding.line)).toEqual([17]);
-    expect(run.changeset.files[0]?.findingsAfter.map((finding) => [finding.rule, finding.line, finding.message])).toEqual([
+    expect(rescan(run, {}, ["privilege-escalation-allowed", "parse-error"]).map((finding) => [finding.rule, finding.line, finding.message])).toEqual([
       ["parse-error", 18, "YAML syntax error: deficient indentation"],
     ]);
   });
@@ -759,7 +766,7 @@ spec:
       "capabilities-not-dropped",
       "seccomp-profile-missing",
     ]);
-    expect(run.changeset.files[0]?.findingsAfter.map((finding) => [finding.rule, finding.container])).toEqual([
+    expect(rescan(run, config).map((finding) => [finding.rule, finding.container])).toEqual([
       ["image-digest-missing", "init-perms"],
       ["image-digest-missing", "db"],
     ]);

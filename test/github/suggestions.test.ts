@@ -72,7 +72,7 @@ describe("changed lines of a pull request file", () => {
 
 describe("a fix as lines of the head file", () => {
   const changeset = (before: string, after: string): Changeset => ({
-    files: [{ path: PATH, before, after, fixes: ["f"], findingsAfter: [] }],
+    files: [{ path: PATH, before, after, fixes: ["f"] }],
     applied: [{ id: "f", rule: "r", file: PATH, finding: {} as Finding, explanation: "Does it.", risk: "", risky: false }],
     skipped: [],
   });
