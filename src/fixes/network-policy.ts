@@ -166,7 +166,7 @@ export const networkPolicyFix: NewFileFix = {
     return {
       ok: true,
       plan: {
-        files: [{ path, text: documents.map((document) => stringify(document, { aliasDuplicateObjects: false })).join("---\n") }],
+        files: [{ path, render: () => documents.map((document) => stringify(document, { aliasDuplicateObjects: false })).join("---\n") }],
         listIn,
         explanation,
         // The same for every namespace: the CLI's summary and a pull request list each distinct risk once.

@@ -57,7 +57,7 @@ export function fixWithNewFiles(workspace: ParsedWorkspace, findings: readonly F
       skip(edits.reason);
       continue;
     }
-    const written = [...planned.plan.files, ...edits];
+    const written = [...planned.plan.files.map((file) => ({ path: file.path, text: file.render() })), ...edits];
     const next = withFiles(current, written, options.limits);
     const verdict = verify(current, next, written, finding, options);
     if (verdict !== undefined) {

@@ -41,7 +41,7 @@ export const pdbCreateFix: NewFileFix = {
     return {
       ok: true,
       plan: {
-        files: [{ path, text: stringify(pdb) }],
+        files: [{ path, render: () => stringify(pdb) }],
         listIn,
         explanation: [fillText(texts.explanation, words), ...(owner ? [fillText(texts.listed, words)] : [])].map((text) => text.trim()).join(" "),
         risk: texts.risk.trim(),

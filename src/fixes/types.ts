@@ -73,7 +73,8 @@ export interface LockfileFix {
 
 /** What a new-file fix writes: whole new files, and the kustomizations that must list them. */
 export interface NewFilePlan {
-  files: { path: string; text: string }[];
+  /** Rendered only when the fix is made: the scan plans every finding's fix just to say whether it can be made. */
+  files: { path: string; render: () => string }[];
   /** `resources:` entries to add, relative to each kustomization's folder. */
   listIn: { kustomization: string; entry: string }[];
   explanation: string;

@@ -59,7 +59,7 @@ export const valuesSchemaFix: NewFileFix = {
     return {
       ok: true,
       plan: {
-        files: [{ path, text: `${JSON.stringify(schema, null, 2)}\n` }],
+        files: [{ path, render: () => `${JSON.stringify(schema, null, 2)}\n` }],
         listIn: [],
         explanation: [fillText(texts.explanation, words), ...(widenedIn.length > 0 ? [fillText(texts.widened, words)] : [])].map((text) => text.trim()).join(" "),
         risk: texts.risk.trim(),
