@@ -1,6 +1,6 @@
 /**
  * The containers of a Helm chart's workloads, found in its templates without rendering, and for each where
- * its probes, resources and securityContext come from: written in the template, read from `.Values.<path>`
+ * its probes, resources, securityContext and env come from: written in the template, read from `.Values.<path>`
  * (so a finding can point at, and a fix edit, the values files), missing, or templated beyond following.
  */
 import { composeYaml } from "../yaml/compose.js";
@@ -8,8 +8,8 @@ import { get, getIn, isMap, isScalar, seqItems, type YamlMap, type YamlScalar } 
 import { templateSkeleton, type TemplateSkeleton } from "./template-skeleton.js";
 import { actionValues, ROOT, type ActionValue, type Val } from "./template-values.js";
 
-export type HookedField = "livenessProbe" | "readinessProbe" | "startupProbe" | "resources" | "securityContext";
-export const HOOKED_FIELDS: readonly HookedField[] = ["livenessProbe", "readinessProbe", "startupProbe", "resources", "securityContext"];
+export type HookedField = "livenessProbe" | "readinessProbe" | "startupProbe" | "resources" | "securityContext" | "env";
+export const HOOKED_FIELDS: readonly HookedField[] = ["livenessProbe", "readinessProbe", "startupProbe", "resources", "securityContext", "env"];
 export type FieldSource =
   | { kind: "template"; offset: number } // written literally in the template (offset of its key)
   /** From `.Values.<path>` (offset of the template key); `enabledPath`: an `if .Values.<x>.enabled` guard around it;

@@ -6,13 +6,13 @@ import { isPlainObject, type PlainValue } from "../edit/render.js";
 import { FIXES } from "../fixes/registry.js";
 import type { DataChange } from "../fixes/types.js";
 import { BASE_VALUES_NAMES, basenameOf, type HelmChartInfo } from "../images/helm-charts.js";
-import { containersOf, podSpecOf } from "../model/pods.js";
+import { containersOf, podSpecOf, type ContainerRef } from "../model/pods.js";
 import type { ParsedFile } from "../model/parsed-file.js";
 import type { Finding } from "../scan/finding.js";
 import { fingerprintOf } from "../scan/fingerprint.js";
 import { parseWorkspace, type ParsedWorkspace } from "../scan/parse-workspace.js";
 import { DEFAULT_YAML_LIMITS } from "../yaml/compose.js";
-import { getIn, isMap } from "../yaml/nodes.js";
+import { get, getIn, isMap, isSeq, seqItems } from "../yaml/nodes.js";
 import { toPlain } from "../yaml/plain.js";
 import { chartContainers, type ChartContainer, type FieldSource, type HookedField } from "./chart-containers.js";
 import { containerSkeleton, guardsAt, readTemplate, type ContainerSkeleton } from "./container-skeleton.js";
@@ -45,15 +45,16 @@ const podPathOf = (kind: string) => POD_PATHS[kind] ?? ["spec", "template", "spe
 /**
  * Container rules on Helm charts, without rendering: each container of a
  * chart's templates is judged as each values file makes it (the base
- * values, then each values-<env> file over it), with the probes, resources
- * and securityContext the templates take from values filled in. A finding
+ * values, then each values-<env> file over it), with the probes, resources,
+ * securityContext and env the templates take from values filled in. A finding
  * about a field taken from values is reported at that values key (at the
  * environment file when it sets the key) and its fix writes there; a field
  * the template writes itself, or has no hook for, is reported in the
  * template, where the fix belongs.
  */
 export function helmValuesFindings(input: HelmValuesInput): Finding[] {
-  const rules = input.rules.filter((active) => CHECKS.get(active.rule.check.name)?.scope === "container");
+  // Container rules, and the object rules that judge only what a container's env sets.
+  const rules = input.rules.filter((active) => CHECKS.get(active.rule.check.name)?.scope === "container" || ENV_CHECKS.has(active.rule.check.name));
   if (rules.length === 0) return [];
   const found = new Map<string, Finding>();
   const roots = input.charts.map((chart) => chart.root);
@@ -114,7 +115,13 @@ function judgeContainer(
     const field = (changes[0]?.path[0] ?? fieldOfRule(active)) as HookedField | undefined;
     if (!field || !(field in container.fields) || built.unread.has(field)) return [];
     const source = container.fields[field];
-    const at = locate(source, container, input.templateFile(container.template), layers);
+    // A template's own env entries take their values from actions (`value: {{ .Values.password }}`, often set with
+    // --set at deploy time) that the skeleton cannot read: only a list that values give whole is judged.
+    if (field === "env" && source.kind !== "values") return [];
+    // An env finding points at the variable's value, in the values file that sets the list.
+    const envItem = field === "env" && source.kind === "values" ? envItemIndex(virtual, ref, finding) : undefined;
+    const envValue = envItem !== undefined && source.kind === "values" ? locateEnvValue(source.path, envItem, layers) : undefined;
+    const at = envValue ?? locate(source, container, input.templateFile(container.template), layers);
     if (!at) return [];
     const valuesFix = source.kind === "values" && planned?.ok ? valuesFixOf(source, changes, values, planned.plan) : undefined;
     const reason =
@@ -141,7 +148,8 @@ function judgeContainer(
         ...(reason !== undefined ? { notFixableReason: reason } : {}),
         target: undefined,
         ...(valuesFix ? { valuesFix } : {}),
-        fingerprint: fingerprintOf([finding.rule, at.file.path, container.workloadKind, container.template, container.name, field]),
+        // One container sets several variables: an env finding keeps what it is about (the variable) apart.
+        fingerprint: fingerprintOf([finding.rule, at.file.path, container.workloadKind, container.template, container.name, field, ...(field === "env" ? [finding.fingerprint] : [])]),
       },
     ];
   });
@@ -151,8 +159,12 @@ function judgeContainer(
 function fieldOfRule(active: ActiveRule | undefined): string | undefined {
   const fields = active?.rule.check.params["fields"];
   if (Array.isArray(fields) && typeof fields[0] === "string") return fields[0].split(".")[0];
-  return SECURITY_CONTEXT_CHECKS.has(active?.rule.check.name ?? "") ? "securityContext" : undefined;
+  const check = active?.rule.check.name ?? "";
+  return SECURITY_CONTEXT_CHECKS.has(check) ? "securityContext" : ENV_CHECKS.has(check) ? "env" : undefined;
 }
+
+/** Checks that judge a container's env values (a literal secret, CORS `*`, a database URL without TLS). */
+const ENV_CHECKS = new Set(["env-secret-literal", "cors-wildcard", "database-tls-disabled"]);
 
 /** Container checks that judge securityContext, whether or not their rule has a fix to say so. */
 const SECURITY_CONTEXT_CHECKS = new Set(["run-as-non-root", "privilege-escalation", "privileged-container", "read-only-root-filesystem", "capabilities-dropped", "seccomp-profile"]);
@@ -222,6 +234,28 @@ function locate(source: FieldSource, container: ChartContainer, template: Parsed
   }
   const base = layers[0];
   return base ? { file: base, offset: isMap(base.documents[0]?.root) ? (base.documents[0]?.root?.offset ?? 0) : 0 } : undefined;
+}
+
+/** Which item of the judged container's env list a finding in the virtual manifest is at (items are in file order). */
+function envItemIndex(virtual: ParsedWorkspace, ref: ContainerRef, finding: Finding): number | undefined {
+  const file = virtual.files[0];
+  if (!file) return undefined;
+  const offset = file.lines.offsetOfLine(finding.line) + finding.column - 1;
+  const items = seqItems(get(ref.node, "env"));
+  const index = items.findLastIndex((item) => item.offset <= offset);
+  return index === -1 ? undefined : index;
+}
+
+/** The `value` of env item `index` of the list at `path`, in the last values layer that sets that list. */
+function locateEnvValue(path: readonly string[], index: number, layers: readonly ParsedFile[]): { file: ParsedFile; offset: number } | undefined {
+  for (const file of [...layers].reverse()) {
+    const list = getIn(file.documents[0]?.root, path);
+    if (!isSeq(list)) continue;
+    const item = list.items[index];
+    const value = get(item, "value");
+    return item ? { file, offset: (value ?? item).offset } : undefined;
+  }
+  return undefined;
 }
 
 function chartName(chart: HelmChartInfo): string {

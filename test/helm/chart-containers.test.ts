@@ -53,7 +53,7 @@ describe("chartContainers", () => {
     expect(containersOf(chartOf("web"))).toEqual([
       {
         chart: "web", template: "web/templates/cronjob.yaml", workloadKind: "CronJob", workloadLine: 2, list: "containers", name: "cleanup", line: 14,
-        fields: { livenessProbe: absent(14), readinessProbe: absent(14), startupProbe: absent(14), resources: absent(14), securityContext: absent(14) },
+        fields: { livenessProbe: absent(14), readinessProbe: absent(14), startupProbe: absent(14), resources: absent(14), securityContext: absent(14), env: absent(14) },
         podSecurityContext: absent(12),
         ports: [],
       },
@@ -65,6 +65,7 @@ describe("chartContainers", () => {
           startupProbe: absent(32),
           resources: { kind: "values", path: ["resources"], line: 45 },
           securityContext: { kind: "values", path: ["securityContext"], line: 33 },
+          env: absent(32),
         },
         podSecurityContext: { kind: "values", path: ["podSecurityContext"], line: 28 },
         ports: [{ name: "http" }],
@@ -77,6 +78,7 @@ describe("chartContainers", () => {
           startupProbe: absent(18),
           resources: { kind: "values", path: ["worker", "resources"], line: 23 },
           securityContext: absent(18),
+          env: absent(18),
         },
         podSecurityContext: absent(17),
         ports: [],
@@ -94,6 +96,7 @@ describe("chartContainers", () => {
           startupProbe: absent(22),
           resources: { kind: "values", path: ["resources"], line: 39 },
           securityContext: { kind: "values", path: ["securityContext"], line: 23 },
+          env: absent(22),
         },
         podSecurityContext: { kind: "values", path: ["podSecurityContext"], line: 19 },
         ports: [{ name: "http", containerPort: 80 }],
@@ -112,6 +115,7 @@ describe("chartContainers", () => {
           startupProbe: absent(23),
           resources: { kind: "values", path: ["volumePermissions", "resources"], preset: ["volumePermissions", "resourcesPreset"], line: 30 },
           securityContext: { kind: "values", path: ["volumePermissions", "containerSecurityContext"], line: 34 },
+          env: absent(23),
         },
         podSecurityContext,
         ports: [],
@@ -124,6 +128,7 @@ describe("chartContainers", () => {
           startupProbe: { kind: "values", path: ["primary", "startupProbe"], enabledPath: ["primary", "startupProbe", "enabled"], line: 51 },
           resources: { kind: "values", path: ["primary", "resources"], preset: ["primary", "resourcesPreset"], line: 82 },
           securityContext: { kind: "values", path: ["primary", "containerSecurityContext"], enabledPath: ["primary", "containerSecurityContext", "enabled"], line: 43 },
+          env: absent(40),
         },
         podSecurityContext,
         ports: [{ name: "tcp-postgresql" }],
@@ -175,6 +180,7 @@ describe("chartContainers", () => {
       startupProbe: absent(7),
       resources: { kind: "values", path: ["agent", "resources"], line: 10 },
       securityContext: { kind: "values", path: ["agent", "securityContext"], line: 8 },
+      env: absent(7),
     });
   });
 
@@ -194,7 +200,26 @@ describe("chartContainers", () => {
     expect(() => chartContainers(chart)).not.toThrow();
     const [container] = containersOf(chart);
     expect(container!.name).toBe("app");
-    expect(Object.values(container!.fields).map((source) => source.kind)).toEqual(["unknown", "unknown", "unknown", "unknown", "unknown"]);
+    expect(Object.values(container!.fields).map((source) => source.kind)).toEqual(["unknown", "unknown", "unknown", "unknown", "unknown", "unknown"]);
     expect(container!.fields.resources).toMatchObject({ line: 7, reason: expect.stringContaining("unclosed action") });
+  });
+
+  it("follows env from values, and tells a literal env list apart", () => {
+    const text = [
+      "kind: Deployment",
+      "spec:",
+      "  template:",
+      "    spec:",
+      "      containers:",
+      "        - name: api",
+      "          env:",
+      "            {{- toYaml .Values.env | nindent 12 }}",
+      "        - name: worker",
+      "          env:",
+      "            - name: MODE",
+      "              value: worker",
+    ].join("\n");
+    const [api, worker] = containersOf({ root: "", templates: [{ path: "templates/deployment.yaml", text }] });
+    expect([api!.fields.env, worker!.fields.env]).toEqual([{ kind: "values", path: ["env"], line: 7 }, { kind: "template", line: 10 }]);
   });
 });
