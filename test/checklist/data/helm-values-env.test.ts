@@ -72,4 +72,35 @@ describe("the env rules on Helm values", () => {
     const { seen } = run({ "charts/api/Chart.yaml": CHART, "charts/api/templates/deployment.yaml": TEMPLATE, "charts/api/values.yaml": "env:\n  - name: LOG_LEVEL\n    value: info\n" }, RULES);
     expect(seen).toEqual([]);
   });
+
+  it("judges Bitnami's extraEnvVars, rendered after the template's own entries, and points at the value", () => {
+    const template = `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: {{ include "common.names.fullname" . }}
+spec:
+  template:
+    spec:
+      containers:
+        - name: db
+          image: docker.io/bitnami/postgresql:16.4.0
+          env:
+            - name: BITNAMI_DEBUG
+              value: {{ ternary "true" "false" .Values.image.debug | quote }}
+            {{- if .Values.extraEnvVars }}
+            {{- include "common.tplvalues.render" (dict "value" .Values.extraEnvVars "context" $) | nindent 12 }}
+            {{- end }}
+`;
+    const values = "extraEnvVars:\n  - name: LOG_LEVEL\n    value: info\n  - name: ADMIN_PASSWORD\n    value: s3cr3t-admin-pass\n";
+    const { seen } = run({ "charts/db/Chart.yaml": "apiVersion: v2\nname: db\nversion: 1.0.0\n", "charts/db/templates/statefulset.yaml": template, "charts/db/values.yaml": values }, RULES);
+    expect(seen).toEqual([
+      [
+        "charts/db/values.yaml",
+        5,
+        'container "db" sets ADMIN_PASSWORD to a literal value in its env: the secret is in the repository for anyone who can read it in StatefulSet templates/statefulset.yaml, which takes it from .Values.extraEnvVars',
+        false,
+        undefined,
+      ],
+    ]);
+  });
 });
