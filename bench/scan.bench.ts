@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -81,6 +81,26 @@ try {
   phases(withCrds.root);
 
   measureFix("--fix --dry-run, 200 Deployments", generateRepo(join(workdir, "to-fix"), 0, 20));
+
+  // Text fixes are planned for every finding at scan time: many in one file must not parse it once each.
+  measure("nginx.conf + ConfigMap + workflow, 2,000 findings each", manyTextFindings(join(workdir, "text-fixes")));
 } finally {
   rmSync(workdir, { recursive: true, force: true });
+}
+
+/** One nginx.conf, one ConfigMap holding nginx.conf and one workflow, each with 2,000 findings of a rule fixed as text. */
+function manyTextFindings(root: string): { root: string; bytes: number; files: number } {
+  const servers = (indent: string) => Array.from({ length: 2000 }, (_, i) => `${indent}server { listen 443 ssl; server_name a${i}.example.com; ssl_protocols TLSv1 TLSv1.2; }\n`).join("");
+  const files: Record<string, string> = {
+    "nginx/nginx.conf": `http {\n${servers("  ")}}\n`,
+    "edge.yaml": `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: edge\ndata:\n  nginx.conf: |\n${servers("    ")}`,
+    ".github/workflows/ci.yml": `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n${Array.from({ length: 2000 }, (_, i) => `      - uses: actions/checkout@v${i}\n`).join("")}`,
+  };
+  let bytes = 0;
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+    bytes += Buffer.byteLength(text);
+  }
+  return { root, bytes, files: Object.keys(files).length };
 }

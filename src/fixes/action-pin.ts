@@ -3,6 +3,7 @@ import type { NodePath } from "../model/paths.js";
 import { composeYaml, type YamlDocument } from "../yaml/compose.js";
 import { getPair, isMap, isScalar, seqItems, sharedAnchorOnPath, type YamlScalar } from "../yaml/nodes.js";
 import { fillText, fixTemplate } from "./templates.js";
+import { lastResult } from "./last-result.js";
 import type { TextFix } from "./types.js";
 
 /** The fix that needs the commits; rules name it in `fix.name`. */
@@ -33,6 +34,8 @@ export interface ActionRef {
 }
 
 type ActionProblem = "noRef" | "shortSha" | "notRepository";
+
+const documentsOf = lastResult((text: string) => composeYaml(text).documents);
 
 const SHORT_SHA = /^[0-9a-f]{7,39}$/;
 
@@ -96,7 +99,7 @@ export const actionPinFix: TextFix = {
   paramsSchema: { type: "object", additionalProperties: false, properties: {} },
   plan(subject, _params, settings) {
     const template = fixTemplate<ActionPinTemplate>(ACTION_PIN);
-    const documents = composeYaml(subject.text).documents;
+    const documents = documentsOf(subject.text);
     const site = usesAt(documents, subject.offset);
     if (!site) return { ok: false, reason: template.reasons.notFound };
     const written = writtenValue(subject.text, site.node);

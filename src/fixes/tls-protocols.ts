@@ -6,6 +6,7 @@ import { hasCommentAmongArguments, weakSslProtocols } from "../nginx/ssl-protoco
 import { composeYaml } from "../yaml/compose.js";
 import { getMap, type YamlScalar } from "../yaml/nodes.js";
 import { fillText, fixTemplate } from "./templates.js";
+import { lastResult } from "./last-result.js";
 import type { TextFix, TextPlanResult, TextSubject } from "./types.js";
 
 interface TlsProtocolsTemplate {
@@ -15,6 +16,14 @@ interface TlsProtocolsTemplate {
   styles: Record<string, string>;
   reasons: { notFound: string; comment: string; style: string; unmatched: string; lines: string; shared: string };
 }
+
+const weakDirectivesOf = lastResult(weakSslProtocols);
+/** The file's v1 ConfigMaps, each with the weak directives of its data values. */
+const configMapsOf = lastResult((path: string, text: string) =>
+  resourcesOf(path, composeYaml(text).documents)
+    .filter((resource) => resource.kind === "ConfigMap" && resource.apiVersion === "v1")
+    .map((resource) => ({ resource, embedded: embeddedWeakProtocols(text, resource) })),
+);
 
 const PROTOCOL = "(?:SSLv2|SSLv3|TLSv1|TLSv1\\.1|TLSv1\\.2|TLSv1\\.3)";
 
@@ -45,7 +54,7 @@ export const tlsProtocolsFix: TextFix = {
 };
 
 function planFile({ path, text, offset }: TextSubject, value: string, template: TlsProtocolsTemplate): TextPlanResult {
-  const found = weakSslProtocols(text).find(({ directive }) => directive.offset === offset);
+  const found = weakDirectivesOf(text).find(({ directive }) => directive.offset === offset);
   const first = found?.directive.args[0];
   const last = found?.directive.args[found.directive.args.length - 1];
   if (!found || !first || !last) return { ok: false, reason: template.reasons.notFound };
@@ -55,11 +64,10 @@ function planFile({ path, text, offset }: TextSubject, value: string, template: 
 }
 
 function planConfigMap({ path, text, offset }: TextSubject, value: string, template: TlsProtocolsTemplate): TextPlanResult {
-  const configMaps = resourcesOf(path, composeYaml(text).documents).filter((resource) => resource.kind === "ConfigMap" && resource.apiVersion === "v1");
-  for (const resource of configMaps) {
+  for (const { resource, embedded } of configMapsOf(path, text)) {
     const setting = configValue(resource, "ssl-protocols");
     if (setting && setting.value.offset === offset) return planSetting(text, resource, value, template);
-    const found = embeddedWeakProtocols(text, resource).find((candidate) => candidate.offset === offset);
+    const found = embedded.find((candidate) => candidate.offset === offset);
     if (found) return planEmbedded(text, resource, found, value, template);
   }
   return { ok: false, reason: template.reasons.notFound };
